@@ -1,0 +1,78 @@
+# Two commands on a fresh machine: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+SEEDS_DIR ?= ../shared/seeds
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Local serving: DEBUG stays off (the production code path), with a secret generated once per
+# checkout and cookies allowed over plain http on 127.0.0.1. Override any of these in the shell.
+LOCAL_ENV = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .local/secret_key)}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-false}" \
+	SEEDS_DIR="$(SEEDS_DIR)"
+
+.PHONY: help run data editor test lint clean
+
+help:
+	@echo "make run     set up everything, load the curated data, serve http://$(HOST):$(PORT)"
+	@echo "make data    the same without serving"
+	@echo "make editor NAME=alice   create an editor login (asks for a password)"
+	@echo "make test    lint and run the whole test suite"
+
+# The first Python >= 3.12 that actually runs: PATH first, then pyenv's version folders.
+$(VENV)/bin/python:
+	@py=""; for c in python3.13 python3.12 \
+	    $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null) python3; do \
+	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	    py=$$(command -v "$$c"); break; fi; \
+	done; \
+	if [ -z "$$py" ]; then echo "error: no Python >= 3.12 found (tried python3.13, python3.12, pyenv versions, python3)" >&2; exit 1; fi; \
+	echo "Using $$py ($$($$py --version))"; \
+	"$$py" -m venv $(VENV)
+
+$(VENV)/.installed: $(VENV)/bin/python pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $@
+
+.local/secret_key:
+	@mkdir -p .local
+	@$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@chmod 600 $@
+
+data: $(VENV)/.installed .local/secret_key
+	$(LOCAL_ENV) $(PY) manage.py migrate --no-input
+	$(LOCAL_ENV) $(PY) manage.py load_curated
+	@if [ -d "$(SEEDS_DIR)" ]; then \
+	  $(LOCAL_ENV) $(PY) manage.py import_articles "$(SEEDS_DIR)"; \
+	else \
+	  echo "Seed articles not found at $(SEEDS_DIR): the curated events are loaded but their quotes stay empty until you run 'make data SEEDS_DIR=/path/to/seeds'."; \
+	fi
+	$(LOCAL_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
+	@echo "Data ready in db.sqlite3."
+
+run: data
+	@echo
+	@echo "To curate in the admin, create an editor login:  make editor NAME=yourname"
+	@echo "(it asks for a password; there is no default one). Then open http://$(HOST):$(PORT)/admin/"
+	@echo
+	@echo "Serving the dashboard on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(LOCAL_ENV) $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+editor: $(VENV)/.installed .local/secret_key
+	@if [ -z "$(NAME)" ]; then echo "usage: make editor NAME=alice" >&2; exit 2; fi
+	$(LOCAL_ENV) $(PY) manage.py create_editor "$(NAME)"
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
