@@ -45,14 +45,14 @@ $(VENV)/.installed: $(VENV)/bin/python pyproject.toml
 	@chmod 600 $@
 
 data: $(VENV)/.installed .local/secret_key
-	$(LOCAL_ENV) $(PY) manage.py migrate --no-input
-	$(LOCAL_ENV) $(PY) manage.py load_curated
+	@$(LOCAL_ENV) $(PY) manage.py migrate --no-input
+	@$(LOCAL_ENV) $(PY) manage.py load_curated
 	@if [ -d "$(SEEDS_DIR)" ]; then \
 	  $(LOCAL_ENV) $(PY) manage.py import_articles "$(SEEDS_DIR)"; \
 	else \
 	  echo "Seed articles not found at $(SEEDS_DIR): the curated events are loaded but their quotes stay empty until you run 'make data SEEDS_DIR=/path/to/seeds'."; \
 	fi
-	$(LOCAL_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
+	@$(LOCAL_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
 	@echo "Data ready in db.sqlite3."
 
 run: data
@@ -61,11 +61,11 @@ run: data
 	@echo "(it asks for a password; there is no default one). Then open http://$(HOST):$(PORT)/admin/"
 	@echo
 	@echo "Serving the dashboard on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(LOCAL_ENV) $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	@$(LOCAL_ENV) $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 editor: $(VENV)/.installed .local/secret_key
 	@if [ -z "$(NAME)" ]; then echo "usage: make editor NAME=alice" >&2; exit 2; fi
-	$(LOCAL_ENV) $(PY) manage.py create_editor "$(NAME)"
+	@$(LOCAL_ENV) $(PY) manage.py create_editor "$(NAME)"
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

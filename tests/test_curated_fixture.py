@@ -16,7 +16,9 @@ NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7
 
 def numbers_in(text: str) -> set[int]:
     found = {int(match.replace(",", "")) for match in re.findall(r"\d[\d,]*\d|\d", text)}
-    found |= {value for word, value in NUMBER_WORDS.items() if re.search(rf"\b{word}\b", text, re.I)}
+    found |= {
+        value for word, value in NUMBER_WORDS.items() if re.search(rf"\b{word}\b", text, re.I)
+    }
     return found
 
 
@@ -24,7 +26,9 @@ def numbers_in(text: str) -> set[int]:
 def curated(tmp_path):
     assert settings.SEEDS_DIR.is_dir(), f"the seed articles are missing at {settings.SEEDS_DIR}"
     call_command("load_curated", stdout=(tmp_path / "load.txt").open("w"))
-    call_command("import_articles", str(settings.SEEDS_DIR), stdout=(tmp_path / "imp.txt").open("w"))
+    call_command(
+        "import_articles", str(settings.SEEDS_DIR), stdout=(tmp_path / "imp.txt").open("w")
+    )
 
 
 def test_the_fixture_loads_into_an_empty_database(tmp_path):
@@ -67,7 +71,9 @@ def test_the_us_level_in_lithuania_is_quoted_from_three_outlets(curated):
 
 def test_the_disputed_event_carries_each_outlets_version(curated):
     event = Event.objects.get(disputed=True)
-    quotes = {c.article.outlet.name: c.quote for c in event.citations.select_related("article__outlet")}
+    quotes = {
+        c.article.outlet.name: c.quote for c in event.citations.select_related("article__outlet")
+    }
     assert "Belarus" in quotes["The Independent"]
     assert "Romania" in quotes["Foreign Policy"]
 

@@ -116,12 +116,18 @@ class TestArticleConstraints:
 class TestCitationConstraints:
     def test_it_refuses_a_negative_start(self):
         article, event = make_article(BODY), make_event()
-        assert refused(lambda: Citation.objects.create(event=event, article=article, start=-1, end=4))
+        assert refused(
+            lambda: Citation.objects.create(event=event, article=article, start=-1, end=4)
+        )
 
     def test_it_refuses_an_empty_or_reversed_span(self):
         article, event = make_article(BODY), make_event()
-        assert refused(lambda: Citation.objects.create(event=event, article=article, start=5, end=5))
-        assert refused(lambda: Citation.objects.create(event=event, article=article, start=6, end=5))
+        assert refused(
+            lambda: Citation.objects.create(event=event, article=article, start=5, end=5)
+        )
+        assert refused(
+            lambda: Citation.objects.create(event=event, article=article, start=6, end=5)
+        )
 
     def test_it_refuses_a_span_beyond_the_body(self):
         article, event = make_article(BODY), make_event()

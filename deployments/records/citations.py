@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 # Characters folded to one canonical form before matching.
 _FOLD = {
@@ -58,7 +60,8 @@ class Span:
 def locate(body: str, quote: str) -> list[Span]:
     """Every place in `body` where `quote` occurs, give or take typography and white space.
 
-    Occurrences are returned in body order and never overlap one another.
+    Occurrences are returned in body order and never overlap one another. A match must start and
+    end on whole body characters: "." alone does not match inside "…" (which folds to "...").
     """
     needle, _ = _fold(quote)
     needle = needle.strip()
@@ -68,10 +71,30 @@ def locate(body: str, quote: str) -> list[Span]:
     spans: list[Span] = []
     pos = haystack.find(needle)
     while pos != -1:
-        last = pos + len(needle) - 1
-        spans.append(Span(index[pos], index[last] + 1))
-        pos = haystack.find(needle, pos + len(needle))
+        after = pos + len(needle)
+        starts_whole = pos == 0 or index[pos - 1] != index[pos]
+        ends_whole = after == len(index) or index[after] != index[after - 1]
+        if starts_whole and ends_whole:
+            spans.append(Span(index[pos], index[after - 1] + 1))
+            pos = haystack.find(needle, after)
+        else:
+            pos = haystack.find(needle, pos + 1)
     return spans
+
+
+def segments[K](body: str, spans: Iterable[tuple[int, int, K]]) -> list[tuple[str, list[K]]]:
+    """Cut `body` at every span edge: each piece with the keys of the spans covering it.
+
+    Citations may overlap or nest; cutting at every edge lets each piece be highlighted once,
+    linked to all of its citations, with the pieces joining back into the body unchanged.
+    """
+    spans = [(max(0, start), min(len(body), end), key) for start, end, key in spans]
+    cuts = sorted({0, len(body), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    return [
+        (body[a:b], [key for start, end, key in spans if start <= a and b <= end])
+        for a, b in pairwise(cuts)
+        if a < b
+    ]
 
 
 def sentence_bounds(body: str, start: int, end: int) -> Span:

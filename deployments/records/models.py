@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,6 +15,9 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from .contributors import contributor_choices, contributor_name, is_contributor
+
+if TYPE_CHECKING:
+    from deployments.dashboard.filters import EventFilters
 
 
 def text_sha256(text: str) -> str:
@@ -107,7 +111,9 @@ def _precision_constraint(field: str, precision_field: str, name: str) -> models
             | Q(**{f"{precision_field}": Precision.YEAR, f"{field}__day": 1, f"{field}__month": 1})
         ),
         name=name,
-        violation_error_message="A month-precise date must be the 1st; a year-precise one 1 January.",
+        violation_error_message=(
+            "A month-precise date must be the 1st; a year-precise one 1 January."
+        ),
     )
 
 
@@ -190,11 +196,11 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def natural_key(self) -> tuple[str]:
-        return (self.sha256,)
-
     def get_absolute_url(self) -> str:
         return reverse("admin:records_article_change", args=[self.pk])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.sha256,)
 
     @property
     def published_display(self) -> str:
@@ -235,6 +241,35 @@ class EventQuerySet(models.QuerySet):
             | Exists(cited.filter(article__outlet__name__icontains=text))
         )
 
+    def for_filters(self, filters: EventFilters) -> EventQuerySet:
+        """The reader's filters (see dashboard.filters); each one narrows, empty ones do not."""
+        events = self
+        if filters.host:
+            events = events.filter(host_country__in=filters.host)
+        if filters.contributor:
+            events = events.filter(contributor__in=filters.contributor)
+        if filters.kind:
+            events = events.filter(kind__in=filters.kind)
+        if filters.unit:
+            events = events.filter(unit__in=filters.unit)
+        if filters.date_from:
+            events = events.filter(date__gte=filters.date_from)
+        if filters.date_to:
+            events = events.filter(date__lte=filters.date_to)
+        if filters.q:
+            events = events.search(filters.q)
+        return events
+
+    def codes_in_use(self) -> tuple[list[str], list[str]]:
+        """(host countries, contributors) that these events use, in one query, for filter menus."""
+        pairs = self.order_by().values_list("host_country", "contributor").distinct()
+        hosts, contributors = set(), set()
+        for host, contributor in pairs:
+            if host:
+                hosts.add(host)
+            contributors.add(contributor)
+        return sorted(hosts), sorted(contributors)
+
 
 class Event(models.Model):
     Kind = EventKind
@@ -270,7 +305,8 @@ class Event(models.Model):
     summary = models.CharField(max_length=300, help_text="One line, in the editor's words.")
     status = models.CharField(max_length=10, choices=Status.choices, default="draft")
     disputed = models.BooleanField(
-        default=False, help_text="Sources disagree on a figure or a place: readers see each version."
+        default=False,
+        help_text="Sources disagree on a figure or a place: readers see each version.",
     )
     notes = models.TextField(blank=True, help_text="Editors' notes; not shown to readers.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -299,16 +335,12 @@ class Event(models.Model):
                 name="event_serves_under_other",
                 violation_error_message="A contributor cannot serve under itself.",
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=EventKind.values), name="event_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="event_kind_valid"),
             models.CheckConstraint(
                 condition=Q(qualifier__in=Qualifier.values),
                 name="event_qualifier_valid",
             ),
-            models.CheckConstraint(
-                condition=Q(unit__in=Unit.values), name="event_unit_valid"
-            ),
+            models.CheckConstraint(condition=Q(unit__in=Unit.values), name="event_unit_valid"),
             models.CheckConstraint(
                 condition=Q(permanence__in=Permanence.values),
                 name="event_permanence_valid",
@@ -337,8 +369,9 @@ class Event(models.Model):
     def quantity_display(self) -> str:
         if self.quantity is None:
             return ""
-        qualifier = "" if self.qualifier == self.Qualifier.EXACT else f"{self.get_qualifier_display()} "
-        return f"{qualifier}{self.quantity:,} {self.unit}"
+        if self.qualifier == self.Qualifier.EXACT:
+            return f"{self.quantity:,} {self.unit}"
+        return f"{self.get_qualifier_display()} {self.quantity:,} {self.unit}"
 
     def clean(self) -> None:
         errors = {}
@@ -365,7 +398,7 @@ class Citation(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["article", "start"]
+        ordering = ["article__published", "article__title", "start"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(start__gte=0) & Q(end__gt=F("start")),

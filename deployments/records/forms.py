@@ -1,0 +1,201 @@
+"""Admin forms: a citation is made by pasting its quote, an article by pasting its text."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
+
+from deployments.ingest.articles import ArticleTextError, check_text
+
+from .citations import Span, context, locate
+from .models import Article, Citation, Event, normalize_newlines, text_sha256
+
+
+def occurrence_label(body: str, span: Span) -> str:
+    before, quote, after = context(body, span.start, span.end)
+    return format_html(
+        "{}<mark>{}</mark>{} <small>(characters {} to {})</small>",
+        before,
+        quote,
+        after,
+        span.start,
+        span.end,
+    )
+
+
+class CitationForm(forms.ModelForm):
+    """The editor pastes a quote; the form finds it in the article body and stores its span.
+
+    `start` and `end` ride along as hidden fields only so that Django's unique checks see them;
+    whatever is posted in them is replaced by the located span.
+    """
+
+    quote = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 90}),
+        help_text=(
+            "Paste the sentence from the article. Curly or straight quotes, dashes and line "
+            "breaks need not match exactly."
+        ),
+    )
+    occurrence = forms.CharField(
+        required=False, widget=forms.HiddenInput, label="Which occurrence?"
+    )
+
+    class Meta:
+        model = Citation
+        fields = ["event", "article", "quote", "occurrence", "start", "end"]
+        widgets = {"start": forms.HiddenInput, "end": forms.HiddenInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("start", "end"):
+            self.fields[name].required = False
+        if self.instance.pk:
+            self.initial["quote"] = self.instance.quote
+
+    def clean(self):
+        cleaned = super().clean()
+        article = cleaned.get("article")
+        if article is None:
+            return cleaned
+        try:
+            span = self._span(article, normalize_newlines(cleaned.get("quote", "")).strip())
+        except ValidationError:
+            cleaned.pop("start", None)
+            cleaned.pop("end", None)
+            raise
+        cleaned["start"], cleaned["end"] = span.start, span.end
+        return cleaned
+
+    def _span(self, article: Article, quote: str) -> Span:
+        current = self.instance
+        if current.pk and current.article_id == article.pk and quote == current.quote.strip():
+            return Span(current.start, current.end)
+        if not article.body:
+            raise ValidationError(
+                {
+                    "article": f"“{article}” has no text yet: import its file (import_articles) "
+                    "or paste its text on the article's page, then cite it."
+                }
+            )
+        if not quote:
+            raise ValidationError({"quote": "Paste the quote from the article."})
+        spans = locate(article.body, quote)
+        if not spans:
+            raise ValidationError(
+                {"quote": f"This quote is not in “{article}”. Copy it from that article's text."}
+            )
+        if len(spans) == 1:
+            return spans[0]
+        by_value = {f"{span.start}:{span.end}": span for span in spans}
+        field = self.fields["occurrence"]
+        field.widget = forms.RadioSelect(
+            choices=[(value, occurrence_label(article.body, s)) for value, s in by_value.items()]
+        )
+        chosen = by_value.get(self.cleaned_data.get("occurrence", ""))
+        if chosen is None:
+            raise ValidationError(
+                {
+                    "occurrence": f"This quote occurs {len(spans)} times in “{article}”: "
+                    "choose the one you mean."
+                }
+            )
+        return chosen
+
+
+class CitationFormSet(BaseInlineFormSet):
+    def clean(self):
+        """Readers see published events only, and every published figure must have a source."""
+        super().clean()
+        if self.instance.status != Event.Status.PUBLISHED or any(self.errors):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("article") and not form.cleaned_data.get("DELETE")
+        ]
+        if not kept:
+            raise ValidationError(
+                "A published event needs at least one citation: cite the sentence that "
+                "reports it, or save it as a draft."
+            )
+
+
+class ArticleForm(forms.ModelForm):
+    """The body can be pasted only while it is empty; its SHA-256 becomes the article's identity."""
+
+    class Meta:
+        model = Article
+        fields = [
+            "outlet",
+            "title",
+            "published",
+            "published_precision",
+            "url",
+            "body",
+            "metadata_notes",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "url" in self.fields:
+            self.fields["url"].label = "URL"
+        if "body" in self.fields:
+            body = self.fields["body"]
+            body.strip = False
+            body.widget.attrs["rows"] = 20
+            body.required = not self.instance.pk
+            if self.instance.pk:
+                body.help_text = (
+                    "Not imported yet. Paste this article's exact text: it must have the SHA-256 "
+                    "above, so that the curated citations point at the right characters. "
+                    "Or leave it empty."
+                )
+            else:
+                body.help_text = "Paste the article's full text exactly as published."
+
+    def clean_body(self) -> str:
+        body = normalize_newlines(self.cleaned_data["body"])
+        if self.instance.pk and not body:
+            return body
+        try:
+            check_text(body)
+        except ArticleTextError as error:
+            raise ValidationError(f"This text cannot be an article: {error}.") from error
+        sha256 = text_sha256(body)
+        if self.instance.pk:
+            if sha256 != self.instance.sha256:
+                raise ValidationError(
+                    "This is not the text this article was curated from (its SHA-256 differs). "
+                    "Paste the exact text, or add it as a new article."
+                )
+            return body
+        existing = Article.objects.filter(sha256=sha256).first()
+        if existing is not None:
+            url = reverse("admin:records_article_change", args=[existing.pk])
+            if existing.body:
+                raise ValidationError(
+                    format_html(
+                        'This text is already in the records as <a href="{}">“{}”</a> '
+                        "(article {}).",
+                        url,
+                        existing,
+                        existing.pk,
+                    )
+                )
+            raise ValidationError(
+                format_html(
+                    'This is the text of the curated article <a href="{}">“{}”</a> '
+                    "(article {}), which is waiting for it: paste it there instead "
+                    "(or import the file with import_articles).",
+                    url,
+                    existing,
+                    existing.pk,
+                )
+            )
+        self.instance.sha256 = sha256
+        return body
