@@ -96,7 +96,19 @@ def _offsets(citation: Citation) -> str:
     return f"characters {citation.start} to {citation.end}"
 
 
-class CitationInline(admin.StackedInline):
+class CitationDisplay:
+    """Where a citation's quote was found, and the quote in its sentence, read-only."""
+
+    @admin.display(description="Found at")
+    def offsets(self, citation: Citation) -> str:
+        return _offsets(citation)
+
+    @admin.display(description="In context")
+    def in_context(self, citation: Citation) -> str:
+        return _cited_in_context(citation)
+
+
+class CitationInline(CitationDisplay, admin.StackedInline):
     model = Citation
     form = CitationForm
     formset = CitationFormSet
@@ -107,14 +119,6 @@ class CitationInline(admin.StackedInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("article")
-
-    @admin.display(description="Found at")
-    def offsets(self, citation: Citation) -> str:
-        return _offsets(citation)
-
-    @admin.display(description="In context")
-    def in_context(self, citation: Citation) -> str:
-        return _cited_in_context(citation)
 
 
 @admin.register(Event)
@@ -360,7 +364,7 @@ class OutletAdmin(HistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(HistoryAdmin):
+class CitationAdmin(CitationDisplay, HistoryAdmin):
     form = CitationForm
     list_display = ["quote_excerpt", "event", "article", "start", "end"]
     list_filter = [("article__outlet", admin.RelatedOnlyFieldListFilter)]
@@ -396,11 +400,3 @@ class CitationAdmin(HistoryAdmin):
     @admin.display(description="Quote")
     def quote_excerpt(self, citation: Citation) -> str:
         return Truncator(citation.quote_text).chars(120) or "(article text not imported yet)"
-
-    @admin.display(description="Found at")
-    def offsets(self, citation: Citation) -> str:
-        return _offsets(citation)
-
-    @admin.display(description="In context")
-    def in_context(self, citation: Citation) -> str:
-        return _cited_in_context(citation)
