@@ -45,7 +45,8 @@ $(VENV)/.installed: $(VENV)/bin/python pyproject.toml
 	@chmod 600 $@
 
 data: $(VENV)/.installed .local/secret_key
-	@$(LOCAL_ENV) $(PY) manage.py migrate --no-input
+	@$(LOCAL_ENV) $(PY) manage.py migrate --no-input --verbosity 0
+	@echo "Database migrated."
 	@$(LOCAL_ENV) $(PY) manage.py load_curated
 	@if [ -d "$(SEEDS_DIR)" ]; then \
 	  $(LOCAL_ENV) $(PY) manage.py import_articles "$(SEEDS_DIR)"; \
