@@ -1,4 +1,4 @@
-"""GET /: the reader's list of published events with their quoted sources."""
+"""GET / lists the published events under the timeline; each event's page shows its sources."""
 
 from datetime import date
 
@@ -74,17 +74,23 @@ class TestHomeList:
         assert "Deployment timelines" in html
         assert "/static/css/site.css" in html
         assert reverse("admin:index") in html
-        assert "<script" not in html
+        assert "/static/js/charts.js" in html
 
 
-class TestHomeSources:
+def event_page(client, event) -> str:
+    response = client.get(reverse("dashboard:event", args=[event.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+class TestEventSources:
     def test_it_shows_the_quote_marked_inside_its_sentence_and_the_outlet(self, client):
         event = make_event()
         article = make_article(
             BODY, outlet=make_outlet("Baltic Wire"), title="US troops stay", url="https://b.test/1"
         )
         cite(event, article, "about 500 troops")
-        html = page(client)
+        html = event_page(client, event)
         assert (
             "<blockquote><p>The US has deployed rotations of <mark>about 500 troops</mark>"
             " in Lithuania since 2019.</p></blockquote>"
@@ -97,17 +103,17 @@ class TestHomeSources:
         cite(
             event, make_article(BODY, outlet=make_outlet("State TV", state_affiliated=True)), "2019"
         )
-        assert "state-affiliated</span>" in page(client)
+        assert "state-affiliated</span>" in event_page(client, event)
 
     def test_an_independent_outlet_has_no_state_label(self, client):
         event = make_event()
         cite(event, make_article(BODY, outlet=make_outlet("Free Press")), "2019")
-        assert "state-affiliated" not in page(client)
+        assert "state-affiliated" not in event_page(client, event)
 
     def test_an_article_without_text_says_the_quote_comes_later(self, client):
         event = make_event()
         event.citations.create(article=make_article("", title="Pending import"), start=0, end=5)
-        html = page(client)
+        html = event_page(client, event)
         assert "Pending import" in html
         assert "unknown outlet" in html
         assert "once this article's text is imported" in html
@@ -116,7 +122,7 @@ class TestHomeSources:
         event = make_event()
         article = make_article(BODY, title="Odd link", url="javascript:alert(1)")
         cite(event, article, "2019")
-        html = page(client)
+        html = event_page(client, event)
         assert "javascript:" not in html
         assert "<cite>Odd link</cite>" in html
 
@@ -126,7 +132,7 @@ class TestHomeSources:
         cite(
             event, make_article(body, title="<i>Title</i>", outlet=make_outlet("<u>Out</u>")), "500"
         )
-        html = page(client)
+        html = event_page(client, event)
         assert "<em>stay</em>" not in html
         assert "Troops &lt;em&gt;stay&lt;/em&gt;" in html
         assert "<script>alert(1)</script>" not in html
@@ -200,7 +206,7 @@ class TestHomeQueryCount:
             )
             cite(event, make_article(f"{BODY} Report {number}.", outlet=outlet), "500 troops")
             cite(event, make_article(f"{BODY} Copy {number}."), "350 troops")
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(4):
             response = get_home(client)
         assert response.status_code == 200
         assert f"{count} events" in response.content.decode()

@@ -99,3 +99,30 @@ def events_csv_text(events: Iterable) -> str:
         row = event_row(event)
         writer.writerow([_csv_value(row[column]) for column in COLUMNS])
     return out.getvalue()
+
+
+TOTALS_COLUMNS = (
+    "host_country",
+    "contributor",
+    "troops",
+    "low",
+    "high",
+    "baseline_known",
+    "event_ids",
+)
+
+
+def totals_rows(levels: Iterable) -> list[list[str]]:
+    """Force levels (forces.Level) as /totals.csv rows: no upper bound is an empty `high`."""
+    return [
+        [
+            level.host,
+            level.contributor,
+            str(level.troops),
+            str(level.low),
+            _csv_value(level.high),
+            _csv_value(level.baseline_known),
+            " ".join(str(event_id) for event_id in level.event_ids),
+        ]
+        for level in levels
+    ]

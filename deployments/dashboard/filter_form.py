@@ -55,14 +55,21 @@ def chosen_from_filters(filters: EventFilters) -> dict[str, list[str]]:
         "from": [filters.date_from.isoformat()] if filters.date_from else [],
         "to": [filters.date_to.isoformat()] if filters.date_to else [],
         "q": [filters.q] if filters.q else [],
+        "disputed": [filters.disputed] if filters.disputed != "include" else [],
     }
 
 
 def chosen_from_query(data) -> dict[str, list[str]]:
     """The values as given, for redisplaying the form beside an error about one of them."""
-    case = {"host": str.upper, "contributor": str.upper, "kind": str.lower, "unit": str.lower}
+    case = {
+        "host": str.upper,
+        "contributor": str.upper,
+        "kind": str.lower,
+        "unit": str.lower,
+        "disputed": str.lower,
+    }
     chosen = {}
-    for name in ("host", "contributor", "kind", "unit", "from", "to", "q"):
+    for name in ("host", "contributor", "kind", "unit", "from", "to", "q", "disputed"):
         normalize = case.get(name, str)
         chosen[name] = [normalize(v.strip()) for v in data.getlist(name) if v.strip()]
     return chosen
@@ -127,6 +134,13 @@ def filter_form(
             ),
             _menu("kind", "Kind", "any kind", EventKind.choices, chosen.get("kind", ())),
             _menu("unit", "Unit", "any unit", Unit.choices, chosen.get("unit", ())),
+            _menu(
+                "disputed",
+                "Disputed events",
+                "included",
+                [("exclude", "left out"), ("only", "only these")],
+                chosen.get("disputed", ()),
+            ),
         ),
         date_from=first.get("from", ""),
         date_to=first.get("to", ""),

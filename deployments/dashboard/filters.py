@@ -20,6 +20,7 @@ from deployments.records.contributors import is_contributor
 from deployments.records.models import EventKind, Unit
 
 Q_MAX_LENGTH = 200
+DISPUTED_CHOICES = ("include", "exclude", "only")
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -42,6 +43,7 @@ class EventFilters:
     date_from: date | None = None
     date_to: date | None = None
     q: str = ""
+    disputed: str = "include"
 
     @property
     def is_empty(self) -> bool:
@@ -61,6 +63,8 @@ class EventFilters:
             pairs.append(("to", self.date_to.isoformat()))
         if self.q:
             pairs.append(("q", self.q))
+        if self.disputed != "include":
+            pairs.append(("disputed", self.disputed))
         return urlencode(pairs)
 
 
@@ -107,16 +111,24 @@ def _is_country(code: str) -> bool:
     return len(code) == 2 and code.isalpha() and code in countries
 
 
-def _date(params: _Params, name: str) -> date | None:
-    value = params.single(name)
-    if value is None:
-        return None
+def parse_date(value: str, name: str) -> date:
+    """A strict YYYY-MM-DD date, or a FilterError naming the parameter."""
     if not _ISO_DATE.fullmatch(value):
         raise FilterError(name, f"{_shown(value)} is not a date in the form YYYY-MM-DD")
     try:
         return date.fromisoformat(value)
     except ValueError:
         raise FilterError(name, f"{_shown(value)} is not a real date") from None
+
+
+def single_value(data: Mapping, name: str) -> str | None:
+    """One non-empty value of a parameter that takes one (several is an error)."""
+    return _Params(data).single(name)
+
+
+def _date(params: _Params, name: str) -> date | None:
+    value = params.single(name)
+    return None if value is None else parse_date(value, name)
 
 
 def parse_filters(data: Mapping) -> EventFilters:
@@ -158,7 +170,13 @@ def parse_filters(data: Mapping) -> EventFilters:
     q = params.single("q") or ""
     if len(q) > Q_MAX_LENGTH:
         raise FilterError("q", f"the search text is {len(q)} characters; at most {Q_MAX_LENGTH}")
+    disputed = (params.single("disputed") or "include").lower()
+    if disputed not in DISPUTED_CHOICES:
+        raise FilterError(
+            "disputed", f"{_shown(disputed)} is not one of {', '.join(DISPUTED_CHOICES)}"
+        )
     return EventFilters(
+        disputed=disputed,
         host=host,
         contributor=contributor,
         kind=kind,

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from . import forces
 from .contributors import contributor_choices, contributor_name, is_contributor
 
 if TYPE_CHECKING:
@@ -258,6 +259,10 @@ class EventQuerySet(models.QuerySet):
             events = events.filter(date__lte=filters.date_to)
         if filters.q:
             events = events.search(filters.q)
+        if filters.disputed == "exclude":
+            events = events.filter(disputed=False)
+        elif filters.disputed == "only":
+            events = events.filter(disputed=True)
         return events
 
     def codes_in_use(self) -> tuple[list[str], list[str]]:
@@ -269,6 +274,29 @@ class EventQuerySet(models.QuerySet):
                 hosts.add(host)
             contributors.add(contributor)
         return sorted(hosts), sorted(contributors)
+
+    def force_records(self) -> list[forces.Record]:
+        """The events that can move a troop level, as plain records for `forces`, in one query."""
+        rows = (
+            self.filter(
+                unit=Unit.TROOPS,
+                quantity__isnull=False,
+                kind__in=[EventKind.PRESENCE, EventKind.INCREASE, EventKind.DECREASE],
+            )
+            .exclude(host_country="")
+            .values_list(
+                "id",
+                "date",
+                "host_country",
+                "contributor",
+                "kind",
+                "quantity",
+                "qualifier",
+                "unit",
+                "serves_under",
+            )
+        )
+        return [forces.Record(*row) for row in rows]
 
 
 class Event(models.Model):

@@ -1,0 +1,171 @@
+"""What only a browser shows: the charts draw, filters update chart and URL in place, a click
+opens an event's quote, back restores the view. Real Chromium against a live server."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.browser]
+
+
+@pytest.fixture
+def site(live_server, tmp_path):
+    call_command("load_curated", stdout=(tmp_path / "load").open("w"))
+    call_command("import_articles", str(settings.SEEDS_DIR), stdout=(tmp_path / "imp").open("w"))
+    return live_server.url
+
+
+@pytest.fixture
+def errors(page: Page):
+    """Console errors and uncaught exceptions on the page; a test asserts there are none."""
+    seen = []
+    page.on("console", lambda message: seen.append(message.text) if message.type == "error" else 0)
+    page.on("pageerror", lambda error: seen.append(str(error)))
+    return seen
+
+
+def chart_ids(page: Page, selector: str) -> set:
+    """The event ids drawn in a chart, read from Plotly's own data."""
+    return set(
+        page.evaluate(
+            """(selector) => document.querySelector(selector).data
+                 .flatMap((trace) => trace.customdata || []).filter(Number.isInteger)""",
+            selector,
+        )
+    )
+
+
+def layout_is_intact(page: Page, selector: str) -> bool:
+    return page.evaluate(
+        """(selector) => {
+             const chart = document.querySelector(selector);
+             const svg = chart.querySelector('.main-svg');
+             const box = chart.getBoundingClientRect();
+             return getComputedStyle(svg).position === 'absolute'
+                 && svg.getBoundingClientRect().width <= box.width + 1 && box.width > 200;
+           }""",
+        selector,
+    )
+
+
+def click_marker(page: Page, event_id: int) -> None:
+    """Click the marker Plotly drew for one event (its SVG node, wherever the row put it)."""
+    x, y = page.evaluate(
+        """(id) => {
+             const chart = document.querySelector('#timeline-chart');
+             const layers = chart.querySelectorAll('.scatterlayer .trace');
+             for (const [t, trace] of chart.data.entries()) {
+               const i = (trace.customdata || []).indexOf(id);
+               if (i < 0) continue;
+               const box = layers[t].querySelectorAll('.points path')[i].getBoundingClientRect();
+               return [box.left + box.width / 2, box.top + box.height / 2];
+             }
+             throw new Error('no marker for event ' + id);
+           }""",
+        event_id,
+    )
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+
+
+def test_the_timeline_draws_with_no_console_error(page: Page, site, errors):
+    page.goto(site + "/")
+    page.wait_for_selector("#timeline-chart .main-svg")
+    assert len(chart_ids(page, "#timeline-chart")) == 34
+    assert layout_is_intact(page, "#timeline-chart")
+    assert errors == []
+
+
+def test_changing_a_filter_updates_the_chart_and_the_url(page: Page, site, errors):
+    page.goto(site + "/")
+    page.wait_for_selector("#timeline-chart .main-svg")
+    page.select_option("select[name=host]", "LT")
+    expect(page).to_have_url(re.compile(r"/\?host=LT$"))
+    expect(page.locator(".results .count")).to_have_text("15 events matching these filters")
+    page.wait_for_function("document.querySelector('#timeline-chart').data !== undefined")
+    assert len(chart_ids(page, "#timeline-chart")) == 15
+    assert layout_is_intact(page, "#timeline-chart"), "Plotly's layout broke after the htmx swap"
+    assert errors == []
+
+
+def test_clicking_a_marker_shows_the_events_quote_and_keeps_the_zoom(page: Page, site, errors):
+    page.goto(site + "/?host=LT")
+    page.wait_for_selector("#timeline-chart .main-svg")
+    page.evaluate(
+        "Plotly.relayout('timeline-chart', {'xaxis.range': ['2022-01-15', '2022-04-01']})"
+    )
+    event_id = page.evaluate(
+        """() => { const rows = [...document.querySelectorAll('.data-table a[data-event-id]')];
+                   const row = rows.find((a) => a.textContent.includes('four F-16s'));
+                   return Number(row.dataset.eventId); }"""
+    )
+    click_marker(page, event_id)
+    detail = page.locator("#event-detail")
+    expect(detail.locator("mark")).to_contain_text("Denmark is set to deploy four F-16s")
+    expect(detail).to_contain_text("Foreign Policy")
+    zoom = page.evaluate("document.querySelector('#timeline-chart').layout.xaxis.range")
+    assert [z[:10] for z in zoom] == ["2022-01-15", "2022-04-01"]
+    assert errors == []
+
+
+def test_back_restores_the_previous_view(page: Page, site, errors):
+    page.goto(site + "/")
+    page.wait_for_selector("#timeline-chart .main-svg")
+    page.select_option("select[name=contributor]", "NL")
+    expect(page.locator(".results .count")).to_have_text("2 events matching these filters")
+    page.go_back()
+    expect(page).to_have_url(site + "/")
+    expect(page.locator(".results .count")).to_have_text("34 events")
+    page.wait_for_selector("#timeline-chart .main-svg")
+    assert len(chart_ids(page, "#timeline-chart")) == 34
+    assert page.locator("select[name=contributor]").input_value() == ""
+    page.go_forward()
+    expect(page.locator(".results .count")).to_have_text("2 events matching these filters")
+    assert errors == []
+
+
+def test_the_totals_chart_draws_for_an_as_of_date(page: Page, site, errors):
+    page.goto(site + "/totals/?as_of=2022-03-31&host=LT")
+    page.wait_for_selector("[data-figure=totals-figure] .main-svg")
+    page.wait_for_selector("[data-figure=level-figure] .main-svg")
+    bars = page.evaluate(
+        """() => document.querySelector('[data-figure=totals-figure]').data
+                 .filter((trace) => trace.type === 'bar').map((trace) => trace.name)"""
+    )
+    assert len(set(bars)) == 3 and any("United States" in name for name in bars)
+    assert layout_is_intact(page, "[data-figure=totals-figure]")
+    page.fill("input[name=as_of]", "2022-02-28")
+    page.locator("input[name=as_of]").dispatch_event("change")
+    expect(page).to_have_url(re.compile(r"as_of=2022-02-28"))
+    expect(page.locator(".results .count")).to_contain_text("28 February 2022")
+    page.wait_for_selector("[data-figure=totals-figure] .main-svg")
+    assert layout_is_intact(page, "[data-figure=totals-figure]")
+    assert errors == []
+
+
+def test_the_page_works_without_javascript(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/")
+    page.select_option("select[name=host]", "LT")
+    page.click("button[type=submit]")
+    expect(page).to_have_url(re.compile(r"host=LT"))
+    expect(page.locator(".results .count")).to_have_text("15 events matching these filters")
+    expect(page.locator(".data-table tbody tr")).to_have_count(15)
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_each_page_is_readable_at_desktop_and_phone_width(page: Page, site, errors, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    for path in ["/", "/totals/?as_of=2022-03-31&host=LT", "/countries/LT/", "/events/22/"]:
+        page.goto(site + path)
+        page.wait_for_load_state("networkidle")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
+        for chart in page.locator("[data-figure]").all():
+            assert chart.locator(".main-svg").count() > 0
+    assert errors == []
