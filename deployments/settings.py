@@ -25,6 +25,14 @@ def envbool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
+def envint(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    try:
+        return int(value) if value else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -149,6 +157,23 @@ CONTRIBUTOR_ORGANISATIONS = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Reader pages are cached by URL and data version (deployments/dashboard/caching.py); an edit
+# changes the version, so this only bounds how long unused entries are kept. 0 turns it off.
+PAGE_CACHE_SECONDS = envint("DJANGO_PAGE_CACHE_SECONDS", 24 * 3600)
+CACHES = {
+    # Small derived data: the filter menus' codes.
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+    # Whole reader responses, up to 2 MB each: a budget of their own.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+}
 
 SESSION_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

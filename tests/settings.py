@@ -8,3 +8,6 @@ from deployments.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+# Query-count tests measure the work a page does; tests of the page cache turn it on.
+PAGE_CACHE_SECONDS = 0

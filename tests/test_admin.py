@@ -109,7 +109,9 @@ class TestAccess:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("admin:login"))
 
-    @pytest.mark.parametrize("url_name", ["admin:auth_user_changelist", "admin:auth_group_changelist"])
+    @pytest.mark.parametrize(
+        "url_name", ["admin:auth_user_changelist", "admin:auth_group_changelist"]
+    )
     def test_an_editor_cannot_manage_users_or_groups(self, client, url_name):
         assert client.get(reverse(url_name)).status_code == 403
 

@@ -206,7 +206,9 @@ class TestHomeQueryCount:
             )
             cite(event, make_article(f"{BODY} Report {number}.", outlet=outlet), "500 troops")
             cite(event, make_article(f"{BODY} Copy {number}."), "350 troops")
-        with django_assert_num_queries(4):
+        # The data version, the filter menus (cached from then on), the count, the table's
+        # events and citations, the chart's points and their sources.
+        with django_assert_num_queries(7):
             response = get_home(client)
         assert response.status_code == 200
         assert f"{count} events" in response.content.decode()

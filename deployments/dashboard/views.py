@@ -8,8 +8,6 @@ permalink.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import replace
 from datetime import date
 
@@ -22,12 +20,13 @@ from django_countries import countries
 
 from deployments.records import forces
 from deployments.records.contributors import contributor_name
-from deployments.records.models import Event, EventQuerySet
+from deployments.records.models import Event, EventQuerySet, codes_in_use
 
 from . import charts, exports, summaries
+from .caching import cached_by_data_version
+from .event_data import density_bins, export_records, export_rows, host_name, timeline_points
 from .filter_form import chosen_from_filters, chosen_from_query, filter_form
 from .filters import EventFilters, FilterError, parse_date, parse_filters, single_value
-from .points import density_bins, host_name, timeline_points
 
 # Rows in the server-rendered event table under a chart; the CSV has them all.
 TABLE_LIMIT = 200
@@ -90,7 +89,7 @@ def _page(request: HttpRequest, template: str, context: dict, status: int = 200)
 
 
 def _form(request: HttpRequest, filters: EventFilters | None, **fixed) -> object:
-    hosts, contributors = Event.objects.published().codes_in_use()
+    hosts, contributors = codes_in_use()
     chosen = chosen_from_filters(filters) if filters else chosen_from_query(request.GET)
     return filter_form({**chosen, **fixed}, hosts, contributors)
 
@@ -115,20 +114,20 @@ def _timeline(filters: EventFilters, rows: str) -> dict:
     """
     matching = Event.objects.published().for_filters(filters)
     total = matching.count()
+    events = list(_events(filters)[:TABLE_LIMIT])
     if total <= charts.MAX_TIMELINE_POINTS:
-        events = list(_events(filters))
-        points = timeline_points(events)
+        points = timeline_points(matching)
         figure = charts.timeline_figure(points, rows=rows)
         summary = summaries.describe_timeline(points)
     else:
-        events = list(_events(filters)[:TABLE_LIMIT])
         bins = density_bins(matching, rows)
         figure = charts.timeline_density_figure(bins, rows=rows, total=total)
         summary = summaries.describe_density(bins, total, rows=rows)
-    return {"figure": figure, "summary": summary, "events": events[:TABLE_LIMIT], "total": total}
+    return {"figure": figure, "summary": summary, "events": events, "total": total}
 
 
 @require_safe
+@cached_by_data_version
 def timeline(request: HttpRequest) -> HttpResponse:
     try:
         filters = parse_filters(request.GET)
@@ -146,7 +145,27 @@ def timeline(request: HttpRequest) -> HttpResponse:
     return _page(request, "dashboard/timeline.html", context)
 
 
+def _levels_over_time(records: list, code: str, as_of: date) -> dict:
+    """One host's level-over-time chart, its summary, and its steps with contributor names."""
+    series = forces.series(records, code)
+    names = {c: contributor_name(c) for c in series}
+    until = max([as_of, *(step.date for steps in series.values() for step in steps)])
+    steps = sorted(
+        ((step, names[step.contributor]) for steps in series.values() for step in steps),
+        key=lambda pair: (pair[0].date, pair[1]),
+    )
+    return {
+        "level_host": host_name(code),
+        "level_figure": charts.level_figure(
+            series, host_name=host_name(code), contributor_names=names, until=until
+        ),
+        "level_summary": summaries.describe_levels(series, host_name(code), names),
+        "steps": steps,
+    }
+
+
 @require_safe
+@cached_by_data_version
 def country(request: HttpRequest, code: str) -> HttpResponse:
     code = code.upper()
     if code not in countries:
@@ -160,10 +179,6 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
         context["name"] = countries.name(code)
         return _page(request, "dashboard/country.html", context, status=400)
     filters = replace(filters, host=(code,))
-    records = _force_records(filters)
-    series = forces.series(records, code)
-    names = {c: contributor_name(c) for c in series}
-    until = max([as_of, *(step.date for steps in series.values() for step in steps)])
     context = {
         "code": code,
         "name": countries.name(code),
@@ -173,14 +188,7 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
         "force_query": _force_filters(filters).query_string(),
         "rows": rows,
         "as_of": as_of,
-        "level_figure": charts.level_figure(
-            series, host_name=countries.name(code), contributor_names=names, until=until
-        ),
-        "level_summary": summaries.describe_levels(series, countries.name(code), names),
-        "steps": sorted(
-            ((step, names[step.contributor]) for steps in series.values() for step in steps),
-            key=lambda pair: (pair[0].date, pair[1]),
-        ),
+        **_levels_over_time(_force_records(filters), code, as_of),
         **_timeline(filters, rows),
     }
     return _page(request, "dashboard/country.html", context)
@@ -213,6 +221,7 @@ def _totals(filters: EventFilters, as_of: date) -> dict:
 
 
 @require_safe
+@cached_by_data_version
 def totals(request: HttpRequest) -> HttpResponse:
     try:
         filters = parse_filters(request.GET)
@@ -231,19 +240,12 @@ def totals(request: HttpRequest) -> HttpResponse:
         **data,
     }
     if len(filters.host) == 1:
-        code = filters.host[0]
-        series = forces.series(data["records"], code)
-        names = {c: contributor_name(c) for c in series}
-        until = max([as_of, *(step.date for steps in series.values() for step in steps)])
-        context["level_host"] = host_name(code)
-        context["level_figure"] = charts.level_figure(
-            series, host_name=host_name(code), contributor_names=names, until=until
-        )
-        context["level_summary"] = summaries.describe_levels(series, host_name(code), names)
+        context.update(_levels_over_time(data["records"], filters.host[0], as_of))
     return _page(request, "dashboard/totals.html", context)
 
 
 @require_safe
+@cached_by_data_version
 def totals_csv(request: HttpRequest) -> HttpResponse:
     try:
         filters = parse_filters(request.GET)
@@ -255,17 +257,14 @@ def totals_csv(request: HttpRequest) -> HttpResponse:
             )
     except FilterError as error:
         return _bad_request(error)
-    records = _force_records(filters)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(exports.TOTALS_COLUMNS)
-    writer.writerows(exports.totals_rows(_levels_on(records, as_of)))
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    text = exports.totals_csv_text(_levels_on(_force_records(filters), as_of))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="totals-{as_of.isoformat()}.csv"'
     return response
 
 
 @require_safe
+@cached_by_data_version
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Readers see published events only: a draft is a 404, so drafts are not discoverable."""
     event = get_object_or_404(Event.objects.published().with_sources(), pk=pk)
@@ -279,26 +278,29 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@cached_by_data_version
 def events_csv(request: HttpRequest) -> HttpResponse:
     try:
         filters = parse_filters(request.GET)
     except FilterError as error:
         return _bad_request(error)
+    published = Event.objects.published().for_filters(filters)
     response = HttpResponse(
-        exports.events_csv_text(_events(filters)), content_type="text/csv; charset=utf-8"
+        exports.events_csv_text(export_rows(published)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="events.csv"'
     return response
 
 
 @require_safe
+@cached_by_data_version
 def events_json(request: HttpRequest) -> HttpResponse:
     try:
         filters = parse_filters(request.GET)
     except FilterError as error:
         return _bad_request(error)
     return JsonResponse(
-        exports.events_json_records(_events(filters)),
+        export_records(Event.objects.published().for_filters(filters)),
         safe=False,
         json_dumps_params={"ensure_ascii": False},
     )

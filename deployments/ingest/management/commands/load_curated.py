@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models.signals import pre_save
+from django.utils import timezone
 
 from deployments.records.models import Article, Citation, Event, Outlet
 
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             return
 
         pre_save.connect(_keep_imported_body, sender=Article, dispatch_uid=__name__)
+        for model in STAMPED:
+            pre_save.connect(_stamp, sender=model, dispatch_uid=f"{__name__}.stamp")
         try:
             with transaction.atomic():
                 call_command(
@@ -54,6 +57,8 @@ class Command(BaseCommand):
                 )
         finally:
             pre_save.disconnect(sender=Article, dispatch_uid=__name__)
+            for model in STAMPED:
+                pre_save.disconnect(sender=model, dispatch_uid=f"{__name__}.stamp")
 
         articles = Article.objects.all()
         self.stdout.write(
@@ -61,6 +66,15 @@ class Command(BaseCommand):
             f"({articles.exclude(body='').count()} with text), {Event.objects.count()} events, "
             f"{Citation.objects.count()} citations"
         )
+
+
+STAMPED = (Outlet, Article, Event, Citation)
+
+
+def _stamp(sender, instance, raw: bool = False, **kwargs) -> None:
+    """loaddata saves raw, skipping auto_now: give rows without `updated_at` the load time."""
+    if raw and instance.updated_at is None:
+        instance.updated_at = timezone.now()
 
 
 def _keep_imported_body(sender, instance: Article, raw: bool = False, **kwargs) -> None:

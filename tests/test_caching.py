@@ -1,0 +1,88 @@
+"""Reader pages are cached by URL and data version: served again without the work, and never
+stale after any edit to what readers see."""
+
+import pytest
+from django.core.cache import caches
+
+from deployments.records.models import Citation, Outlet
+from tests.factories import cite, make_article, make_event, make_outlet
+
+pytestmark = pytest.mark.django_db
+
+BODY = "Head\n\nAbout 500 US troops are in Lithuania.\n"
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture
+def event():
+    event = make_event(summary="About 500 US troops")
+    cite(event, make_article(BODY, outlet=make_outlet("Wire")), "About 500 US troops")
+    return event
+
+
+URLS = ["/", "/totals/", "/countries/LT/", "/events.csv", "/events.json", "/totals.csv"]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_a_repeated_request_is_served_from_the_cache_in_one_query(
+    client, event, django_assert_num_queries, url
+):
+    first = client.get(url)
+    assert first["X-Cache"] == "miss"
+    with django_assert_num_queries(1):
+        second = client.get(url)
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_htmx_and_full_pages_are_cached_apart(client, event):
+    page = client.get("/")
+    partial = client.get("/", headers={"HX-Request": "true"})
+    assert partial["X-Cache"] == "miss"
+    assert b"<html" in page.content and b"<html" not in partial.content
+
+
+def test_editing_an_event_changes_what_is_served(client, event):
+    client.get("/")
+    event.summary = "About 600 US troops"
+    event.save()
+    response = client.get("/")
+    assert response["X-Cache"] == "miss"
+    assert b"About 600 US troops" in response.content
+
+
+def test_renaming_an_outlet_changes_what_is_served(client, event):
+    client.get("/events.csv")
+    outlet = Outlet.objects.get()
+    outlet.name = "Renamed Wire"
+    outlet.save()
+    assert b"Renamed Wire" in client.get("/events.csv").content
+
+
+def test_moving_a_citation_changes_what_is_served(client, event):
+    url = f"/events/{event.pk}/"
+    assert b"<mark>About 500 US troops</mark>" in client.get(url).content
+    citation = Citation.objects.get()
+    citation.end = citation.start + len("About 500")
+    citation.save()
+    assert b"<mark>About 500</mark>" in client.get(url).content
+
+
+def test_deleting_an_event_changes_what_is_served(client, event):
+    other = make_event(summary="Second event")
+    assert b"Second event" in client.get("/").content
+    other.delete()
+    assert b"Second event" not in client.get("/").content
+
+
+def test_a_bad_filter_is_cached_as_its_400(client, event):
+    assert client.get("/?host=XX").status_code == 400
+    again = client.get("/?host=XX")
+    assert again.status_code == 400 and again["X-Cache"] == "hit"
