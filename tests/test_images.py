@@ -1,0 +1,238 @@
+"""Chart images: real PNG, SVG and PDF from kaleido and Debian's Chromium, through the view.
+
+One renderer (the process's) serves every test; only the missing-browser and timeout tests use
+their own.
+"""
+
+from __future__ import annotations
+
+import struct
+import threading
+import time
+import xml.etree.ElementTree as ET
+import zlib
+from datetime import date
+
+import plotly.graph_objects as go
+import pytest
+from django.urls import reverse
+
+from deployments.dashboard import images
+from deployments.dashboard.images import Renderer, RendererUnavailable, RenderTimeout, with_footer
+
+from .factories import cite, make_article, make_event, make_outlet
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def url(chart: str, fmt: str, query: str = "") -> str:
+    path = reverse("dashboard:chart_image", kwargs={"chart": chart, "fmt": fmt})
+    return f"{path}?{query}" if query else path
+
+
+def png_size(body: bytes) -> tuple[int, int]:
+    assert body[:8] == PNG_SIGNATURE
+    assert body[12:16] == b"IHDR"
+    return struct.unpack(">II", body[16:24])
+
+
+def png_distinct_rows(body: bytes) -> int:
+    """How many different scanlines the image has: 1 for a flat image."""
+    width, height = png_size(body)
+    bit_depth, colour_type = body[24], body[25]
+    assert bit_depth == 8
+    channels = {2: 3, 6: 4}[colour_type]
+    data, offset = b"", 8
+    while offset < len(body):
+        (length,) = struct.unpack(">I", body[offset : offset + 4])
+        kind = body[offset + 4 : offset + 8]
+        if kind == b"IDAT":
+            data += body[offset + 8 : offset + 8 + length]
+        offset += 12 + length
+    raw = zlib.decompress(data)
+    stride = 1 + width * channels
+    # Filtered scanlines; equal filtered bytes are equal rows often enough for a flatness check.
+    return len({raw[i * stride : (i + 1) * stride] for i in range(height)})
+
+
+@pytest.fixture
+def events(db):
+    reuters = make_outlet("Reuters")
+    lrt = make_outlet("LRT")
+    body = "About 500 US troops arrived. Germany sent 1,000 soldiers. Dutch troops: 270."
+    first = make_article(body, outlet=reuters, title="Arrivals")
+    second = make_article(body + " More.", outlet=lrt, title="Brigade")
+    us = make_event(summary="About 500 US troops arrive in Lithuania")
+    cite(us, first, "About 500 US troops arrived")
+    de = make_event(
+        contributor="DE", quantity=1000, date=date(2023, 6, 1), summary="Germany sends 1,000"
+    )
+    cite(de, second, "Germany sent 1,000 soldiers")
+    nl = make_event(
+        host_country="EE", contributor="NL", quantity=270, date=date(2022, 9, 1), summary="Dutch"
+    )
+    cite(nl, first, "Dutch troops: 270")
+    return [us, de, nl]
+
+
+@pytest.mark.django_db
+class TestChartImages:
+    def test_png_has_the_size_asked_for_and_is_not_blank(self, client, events):
+        response = client.get(url("timeline", "png", "width=640&height=400&scale=2"))
+        assert response.status_code == 200, response.content
+        assert response["Content-Type"] == "image/png"
+        today = date.today().isoformat()
+        assert response["Content-Disposition"] == f'inline; filename="timeline-{today}.png"'
+        assert response["Cache-Control"] == "public, max-age=300"
+        assert response["ETag"].startswith('"')
+        assert png_size(response.content) == (1280, 800)
+        assert png_distinct_rows(response.content) > 50
+        empty = client.get(url("timeline", "png", "width=640&height=400&scale=2&host=FR"))
+        assert png_size(empty.content) == (1280, 800)
+        assert len(response.content) > len(empty.content)
+        assert response.content != empty.content
+
+    def test_svg_parses_and_carries_title_filters_and_sources(self, client, events):
+        response = client.get(url("totals", "svg", "host=LT&as_of=2024-01-01"))
+        assert response.status_code == 200, response.content
+        assert response["Content-Type"] == "image/svg+xml"
+        assert "totals-2024-01-01.svg" in response["Content-Disposition"]
+        root = ET.fromstring(response.content)  # noqa: S314 (our own image)
+        assert root.tag.endswith("svg")
+        text = " ".join(root.itertext())
+        assert "Troop levels as of 1 January 2024" in text
+        assert "Filters: hosts: Lithuania" in text
+        assert "Sources: 2 articles from outlets LRT, Reuters" in text
+        assert "Exported " in text
+        assert "/totals/?host=LT&as_of=2024-01-01" in text
+
+    def test_pdf_has_one_page(self, client, events):
+        response = client.get(url("levels", "pdf", "host=LT&as_of=2024-01-01"))
+        assert response.status_code == 200, response.content
+        assert response["Content-Type"] == "application/pdf"
+        body = response.content
+        assert body.startswith(b"%PDF")
+        pages = body.count(b"/Type /Page") - body.count(b"/Type /Pages")
+        pages += body.count(b"/Type/Page") - body.count(b"/Type/Pages")
+        assert pages == 1
+
+    def test_different_filters_give_different_images(self, client, events):
+        lithuania = client.get(url("timeline", "png", "host=LT")).content
+        estonia = client.get(url("timeline", "png", "host=EE")).content
+        assert lithuania[:8] == estonia[:8] == PNG_SIGNATURE
+        assert lithuania != estonia
+
+    @pytest.mark.parametrize(
+        ("chart", "fmt", "query", "named"),
+        [
+            ("pie", "png", "", "chart"),
+            ("timeline", "gif", "", "format"),
+            ("timeline", "png", "width=299", "width"),
+            ("timeline", "png", "height=4001", "height"),
+            ("timeline", "png", "width=wide", "width"),
+            ("timeline", "png", "scale=5", "scale"),
+            ("levels", "png", "", "host"),
+            ("levels", "png", "host=LT&host=EE", "host"),
+            ("totals", "png", "as_of=yesterday", "as_of"),
+            ("timeline", "png", "from=2024-02-30", "from"),
+            ("timeline", "png", "rows=kind", "rows"),
+        ],
+    )
+    def test_a_bad_parameter_answers_400_naming_it(self, client, chart, fmt, query, named):
+        response = client.get(url(chart, fmt, query))
+        assert response.status_code == 400
+        assert response.content.decode().startswith(f"{named}: ")
+
+    def test_the_levels_chart_names_its_rule(self, client):
+        response = client.get(url("levels", "png"))
+        assert response.content.decode() == "host: the levels chart needs exactly one host\n"
+
+    def test_a_missing_browser_answers_503_quickly(self, client, events, monkeypatch):
+        monkeypatch.setenv("CHROMIUM_PATH", "/nonexistent/chromium")
+        monkeypatch.setattr(images, "_renderer", Renderer())
+        started = time.monotonic()
+        response = client.get(url("timeline", "png"))
+        assert time.monotonic() - started < 2
+        assert response.status_code == 503
+        assert response["Retry-After"] == "30"
+        assert "/nonexistent/chromium" in response.content.decode()
+
+    def test_a_cached_image_is_served_with_the_same_etag(self, client, events, settings):
+        settings.PAGE_CACHE_SECONDS = 60
+        first = client.get(url("timeline", "svg", "host=EE"))
+        again = client.get(url("timeline", "svg", "host=EE"))
+        assert (first["X-Cache"], again["X-Cache"]) == ("miss", "hit")
+        assert first.content == again.content
+        assert first["ETag"] == again["ETag"]
+        assert again["Content-Type"] == "image/svg+xml"
+        assert again["Cache-Control"] == "public, max-age=300"
+        revalidated = client.get(
+            url("timeline", "svg", "host=EE"), headers={"If-None-Match": first["ETag"]}
+        )
+        assert revalidated.status_code == 304
+
+
+def bar(n: int) -> go.Figure:
+    return go.Figure(go.Bar(x=list(range(n + 1)), y=[(i * 7) % (n + 2) for i in range(n + 1)]))
+
+
+def test_eight_concurrent_renders_each_get_their_own_image():
+    figures = [bar(n) for n in range(8)]
+    # A browser's first image can differ by a few bytes (fonts still loading): warm it first.
+    images.render(bar(99), "png", 400, 300, 1)
+    alone = [images.render(figure, "png", 400, 300, 1) for figure in figures]
+    assert len(set(alone)) == 8
+    together: list[bytes | None] = [None] * 8
+    barrier = threading.Barrier(8)
+
+    def work(i: int) -> None:
+        barrier.wait()
+        together[i] = images.render(figures[i], "png", 400, 300, 1)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert together == alone
+
+
+def test_a_stuck_render_is_abandoned_and_blocks_no_one_forever(monkeypatch):
+    renderer = Renderer(timeout=0.3)
+    release = threading.Event()
+    monkeypatch.setattr(renderer, "_call", lambda figure, opts: release.wait(10) and b"late")
+    started = time.monotonic()
+    with pytest.raises(RenderTimeout):
+        renderer.render(bar(1), "png", 400, 300, 1)
+    with pytest.raises(RenderTimeout):  # still stuck: the next one times out too
+        renderer.render(bar(1), "png", 400, 300, 1)
+    assert time.monotonic() - started < 2
+    release.set()
+
+
+def test_a_missing_browser_is_a_clear_error():
+    with pytest.raises(RendererUnavailable, match="no Chromium at '/nonexistent'"):
+        Renderer(browser="/nonexistent").render(bar(1), "png", 400, 300, 1)
+
+
+def test_the_footer_is_plain_text_and_leaves_the_figure_alone():
+    figure = bar(2)
+    footed = with_footer(
+        figure,
+        title="A <b>title</b>",
+        filters_text="Filters: q contains “A & B”",
+        as_of_text="",
+        sources_text="Sources: 1 article from outlet <Script>",
+        exported_on="22 November 2026",
+        url="https://example.org/?a=1&b=2",
+    )
+    assert figure.layout.title.text is None
+    assert len(figure.data) == 1
+    assert footed.layout.title.text == "A &lt;b&gt;title&lt;/b&gt;"
+    footer = footed.layout["legend9"]["title"]["text"]
+    assert footer.split("<br>") == [
+        "Filters: q contains “A &amp; B”",
+        "Sources: 1 article from outlet &lt;Script&gt;",
+        "Exported 22 November 2026",
+        "https://example.org/?a=1&amp;b=2",
+    ]
