@@ -176,3 +176,23 @@ def test_each_page_is_readable_at_desktop_and_phone_width(page: Page, site, erro
         for chart in page.locator("[data-figure]").all():
             assert chart.locator(".main-svg").count() > 0
     assert errors == []
+
+
+def test_the_export_menu_downloads_the_chart_as_shown(page: Page, site, errors):
+    page.goto(site + "/?host=LT")
+    page.wait_for_selector("#timeline-chart .main-svg")
+    page.locator(".export-menu summary").first.click()
+    menu = page.locator(".export-menu").first
+    with page.expect_download(timeout=60_000) as download_info:
+        menu.get_by_role("link", name="PNG", exact=True).click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("timeline-")
+    assert download.suggested_filename.endswith(".png")
+    with open(download.path(), "rb") as image:
+        assert image.read(8) == b"\x89PNG\r\n\x1a\n"
+    with page.expect_download() as data_info:
+        menu.get_by_role("link", name="Data (CSV)").click()
+    with open(data_info.value.path(), encoding="utf-8") as data:
+        rows = data.read().splitlines()
+    assert rows[0].startswith("id,date,") and len(rows) == 16, "the 15 Lithuanian events"
+    assert errors == []

@@ -63,6 +63,12 @@ def _levels_on(records: list, as_of: date) -> list:
     ]
 
 
+def _with(query: str, **extra: str) -> str:
+    """A query string with extra parameters appended (empty values left out)."""
+    more = "&".join(f"{name}={value}" for name, value in extra.items() if value)
+    return "&".join(part for part in (query, more) if part)
+
+
 def _not_applied(filters: EventFilters) -> list[str]:
     given = {
         "kind": filters.kind,
@@ -142,6 +148,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
         "form": _form(request, filters),
         "filters": filters,
         "query": filters.query_string(),
+        "image_query": _with(filters.query_string(), rows="" if rows == "host" else rows),
         "rows": rows,
         **_timeline(filters, rows),
     }
@@ -188,6 +195,8 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
         "form": _form(request, filters),
         "filters": filters,
         "query": filters.query_string(),
+        "image_query": _with(filters.query_string(), rows=rows),
+        "levels_query": _with(_force_filters(filters).query_string(), as_of=as_of.isoformat()),
         "force_query": _force_filters(filters).query_string(),
         "rows": rows,
         "as_of": as_of,
@@ -237,6 +246,7 @@ def totals(request: HttpRequest) -> HttpResponse:
         "form": _form(request, filters),
         "filters": filters,
         "query": filters.query_string(),
+        "levels_query": _with(_force_filters(filters).query_string(), as_of=as_of.isoformat()),
         "as_of": as_of,
         "not_applied": _not_applied(filters),
         "force_query": _force_filters(filters).query_string(),
