@@ -236,3 +236,10 @@ def test_the_footer_is_plain_text_and_leaves_the_figure_alone():
         "Exported 22 November 2026",
         "https://example.org/?a=1&amp;b=2",
     ]
+
+
+@pytest.mark.parametrize("chart,query", [("timeline", ""), ("levels", "host=LT&as_of=2024-01-01")])
+def test_an_image_has_no_range_slider(client, events, chart, query):
+    """The slider is a control on the page; in a picture it is only clutter."""
+    svg = client.get(url(chart, "svg", query)).content.decode()
+    assert "<svg" in svg and "rangeslider" not in svg

@@ -471,8 +471,7 @@ def chart_image(request: HttpRequest, chart: str, fmt: str) -> HttpResponse:
         return _bad_request(error)
     today = timezone.localdate()
     _resize(figure, width, height)
-    if chart == "timeline":
-        figure.update_xaxes(rangeslider_visible=False)  # a control, not part of the picture
+    figure.update_xaxes(rangeslider_visible=False)  # a control on the page, not part of a picture
     figure = images.with_footer(
         figure,
         title=title,
