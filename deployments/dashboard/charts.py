@@ -36,6 +36,15 @@ MAX_TIMELINE_POINTS = 3000
 
 TEMPLATE = "plotly_white"
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"}
+# Legends, colour bars and footers pinned to the bottom-left corner of the whole image.
+BOTTOM_LEFT = {
+    "x": 0,
+    "xanchor": "left",
+    "xref": "container",
+    "y": 0,
+    "yanchor": "bottom",
+    "yref": "container",
+}
 MARGIN = {"l": 8, "r": 8, "t": 56, "b": 8}
 MODEBAR_PX = 32
 """Room at the top for Plotly's modebar, which appears over the figure's top edge."""
@@ -182,12 +191,7 @@ def _base_layout(*, chart: str, height: int, legend_title: str) -> dict:
         "legend": {
             "title": {"text": legend_title, "side": "top"},
             "orientation": "h",
-            "x": 0,
-            "xanchor": "left",
-            "xref": "container",
-            "y": 0,
-            "yanchor": "bottom",
-            "yref": "container",
+            **BOTTOM_LEFT,
             "font": {"size": 12},
         },
     }
@@ -508,12 +512,7 @@ def timeline_density_figure(bins: Sequence[Bin], *, rows: str = "host", total: i
                 colorbar={
                     "title": {"text": "Events a month", "side": "top"},
                     "orientation": "h",
-                    "x": 0,
-                    "xanchor": "left",
-                    "xref": "container",
-                    "y": 0,
-                    "yanchor": "bottom",
-                    "yref": "container",
+                    **BOTTOM_LEFT,
                     "len": 220,
                     "lenmode": "pixels",
                     "thickness": 10,

@@ -25,6 +25,8 @@ from time import monotonic
 
 import plotly.graph_objects as go
 
+from . import charts
+
 RENDER_TIMEOUT = 20.0
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -213,12 +215,7 @@ def with_footer(
                     "side": "left",
                     "font": {"size": 11, "color": "#555"},
                 },
-                "x": 0,
-                "xanchor": "left",
-                "xref": "container",
-                "y": 0,
-                "yanchor": "bottom",
-                "yref": "container",
+                **charts.BOTTOM_LEFT,
                 "orientation": "h",
                 "bgcolor": "rgba(0,0,0,0)",
                 "itemclick": False,
