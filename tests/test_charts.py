@@ -327,7 +327,12 @@ class TestTimeline:
     def test_layout_is_tidy_and_names_the_chart(self):
         figure = timeline_figure(LITHUANIA)
         layout = figure.layout
-        assert layout.template == pio.templates["plotly_white"]
+        white = pio.templates["plotly_white"]  # its look, cut to the traces the charts draw
+        assert layout.template.layout.xaxis == white.layout.xaxis
+        assert layout.template.layout.plot_bgcolor == white.layout.plot_bgcolor == "white"
+        assert layout.template.data.scatter == white.data.scatter
+        assert layout.template.data.bar == white.data.bar
+        assert not layout.template.data.scatter3d
         assert layout.meta == {"chart": "timeline"}
         assert layout.legend.orientation == "h"
         assert layout.legend.title.text == "Contributor"
@@ -479,7 +484,14 @@ class TestTotals:
 
     def test_bars_take_the_contributors_palette_colour(self):
         for trace in totals().data:
-            assert trace.marker.color == colour(trace.meta["contributor"])
+            hue = colour(trace.meta["contributor"])
+            if trace.meta["part"] == "key":
+                assert trace.marker.color == hue
+            else:  # known levels in the colour, lower bounds in a pale, opaque tint of it
+                assert trace.marker.line.color == hue
+                known = [shape == "" for shape in trace.marker.pattern.shape]
+                assert [c == hue for c in trace.marker.color] == known
+                assert all(len(c) == 7 for c in trace.marker.color)
 
     def test_the_legend_shows_each_contributors_colour_without_hatching(self):
         figure = totals()
@@ -494,6 +506,8 @@ class TestTotals:
     def test_lower_bounds_are_hatched_and_known_levels_are_not(self):
         figure = totals()
         assert list(trace_for(figure, "DE", "troops").marker.pattern.shape) == ["/"]
+        # overlay, not replace: Chromium prints a "replace" pattern into a PDF as pixels
+        assert trace_for(figure, "DE", "troops").marker.pattern.fillmode == "overlay"
         assert list(trace_for(figure, "NL", "troops").marker.pattern.shape) == [""]
         assert "at least 350" in trace_for(figure, "DE", "troops").hovertext[0]
         assert "Hatched" in figure.layout.title.subtitle.text

@@ -6,12 +6,14 @@ their own.
 
 from __future__ import annotations
 
+import asyncio
 import struct
 import threading
 import time
 import xml.etree.ElementTree as ET
 import zlib
 from datetime import date
+from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
@@ -157,6 +159,18 @@ class TestChartImages:
         assert response["Retry-After"] == "30"
         assert "/nonexistent/chromium" in response.content.decode()
 
+    def test_a_browser_that_never_starts_answers_503_within_the_timeout(
+        self, client, events, monkeypatch, tmp_path
+    ):
+        monkeypatch.setenv("CHROMIUM_PATH", str(silent_browser(tmp_path)))
+        monkeypatch.setattr(images, "_renderer", Renderer(start_timeout=1.5))
+        started = time.monotonic()
+        response = client.get(url("timeline", "png"))
+        assert time.monotonic() - started < 2.5
+        assert response.status_code == 503
+        assert response["Retry-After"] == "30"
+        assert "did not start within 1.5 s" in response.content.decode()
+
     def test_a_cached_image_is_served_with_the_same_etag(self, client, events, settings):
         settings.PAGE_CACHE_SECONDS = 60
         first = client.get(url("timeline", "svg", "host=EE"))
@@ -172,8 +186,10 @@ class TestChartImages:
         assert revalidated.status_code == 304
 
 
-def bar(n: int) -> go.Figure:
-    return go.Figure(go.Bar(x=list(range(n + 1)), y=[(i * 7) % (n + 2) for i in range(n + 1)]))
+def bar(n: int) -> dict:
+    return go.Figure(
+        go.Bar(x=list(range(n + 1)), y=[(i * 7) % (n + 2) for i in range(n + 1)])
+    ).to_dict()
 
 
 def test_eight_concurrent_renders_each_get_their_own_image():
@@ -197,22 +213,74 @@ def test_eight_concurrent_renders_each_get_their_own_image():
     assert together == alone
 
 
-def test_a_stuck_render_is_abandoned_and_blocks_no_one_forever(monkeypatch):
-    renderer = Renderer(timeout=0.3)
-    release = threading.Event()
-    monkeypatch.setattr(renderer, "_call", lambda figure, opts: release.wait(10) and b"late")
+def silent_browser(folder: Path) -> Path:
+    """A 'browser' that starts and never answers."""
+    script = folder / "silent-chromium"
+    script.write_text("#!/bin/sh\nsleep 60\n")
+    script.chmod(0o755)
+    return script
+
+
+def processes_running(path: Path) -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if str(path).encode() in cmdline.read_bytes():
+                found.append(cmdline.parent.name)
+        except OSError:  # the process ended while we looked
+            pass
+    return found
+
+
+def test_a_stuck_render_is_abandoned_and_the_next_gets_a_fresh_browser(monkeypatch):
+    renderer = Renderer(timeout=2)
+    try:
+        first = renderer.render(bar(1), "png", 400, 300, 1)
+        monkeypatch.setattr(renderer, "_render", lambda browser, figure, opts: asyncio.sleep(30))
+        started = time.monotonic()
+        with pytest.raises(RenderTimeout, match="longer than 2 s"):
+            renderer.render(bar(1), "png", 400, 300, 1)
+        assert time.monotonic() - started < 2.5
+        monkeypatch.undo()
+        assert renderer.render(bar(1), "png", 400, 300, 1) == first
+    finally:
+        renderer.close()
+
+
+def test_a_browser_that_never_starts_is_killed_not_left_behind(tmp_path):
+    browser = silent_browser(tmp_path)
     started = time.monotonic()
-    with pytest.raises(RenderTimeout):
-        renderer.render(bar(1), "png", 400, 300, 1)
-    with pytest.raises(RenderTimeout):  # still stuck: the next one times out too
-        renderer.render(bar(1), "png", 400, 300, 1)
+    with pytest.raises(RendererUnavailable, match="did not start within 1 s"):
+        Renderer(browser=str(browser), start_timeout=1).render(bar(1), "png", 400, 300, 1)
     assert time.monotonic() - started < 2
-    release.set()
+    assert processes_running(browser) == []
 
 
 def test_a_missing_browser_is_a_clear_error():
     with pytest.raises(RendererUnavailable, match="no Chromium at '/nonexistent'"):
         Renderer(browser="/nonexistent").render(bar(1), "png", 400, 300, 1)
+
+
+def test_a_still_has_the_size_and_no_page_controls_and_leaves_the_figure_alone():
+    page = go.Figure(
+        go.Scatter(x=[1], y=[2], hovertext=["h"], customdata=[7], hovertemplate="%{hovertext}"),
+        layout={
+            "height": 500,
+            "xaxis": {"rangeslider": {"visible": True, "thickness": 0.1}},
+            "title": {"text": "T", "y": 1 - 40 / 500, "yref": "container"},
+            "margin": {"t": 60},
+        },
+    ).to_dict()
+    picture = images.still(page, 800, 1000)
+    assert picture["layout"]["width"] == 800 and picture["layout"]["height"] == 1000
+    assert picture["layout"]["xaxis"]["rangeslider"] == {"visible": False, "thickness": 0.1}
+    trace = picture["data"][0]
+    assert not {"hovertext", "customdata", "hovertemplate"} & trace.keys()
+    assert trace["x"] == [1]
+    # 40 px from the top on the page, less the modebar's 24: 16 px from the top of the still.
+    assert picture["layout"]["title"]["y"] == pytest.approx(1 - 16 / 1000)
+    assert picture["layout"]["margin"]["t"] == 60 - 24
+    assert page["layout"]["height"] == 500 and page["data"][0]["hovertext"] == ["h"]
 
 
 def test_the_footer_is_plain_text_and_leaves_the_figure_alone():
@@ -226,10 +294,10 @@ def test_the_footer_is_plain_text_and_leaves_the_figure_alone():
         exported_on="22 November 2026",
         url="https://example.org/?a=1&b=2",
     )
-    assert figure.layout.title.text is None
-    assert len(figure.data) == 1
-    assert footed.layout.title.text == "A &lt;b&gt;title&lt;/b&gt;"
-    footer = footed.layout["legend9"]["title"]["text"]
+    assert "title" not in figure["layout"] and "legend9" not in figure["layout"]
+    assert len(figure["data"]) == 1
+    assert footed["layout"]["title"]["text"] == "A &lt;b&gt;title&lt;/b&gt;"
+    footer = footed["layout"]["legend9"]["title"]["text"]
     assert footer.split("<br>") == [
         "Filters: q contains “A &amp; B”",
         "Sources: 1 article from outlet &lt;Script&gt;",

@@ -1,33 +1,47 @@
 """Static chart images (PNG, SVG, PDF) via kaleido and Debian's Chromium, one browser a process.
 
-kaleido's sync server keeps one headless Chromium for the process (about 0.2 s an image once
-warm), but it is not thread-safe and hangs forever if the browser cannot start (see
-PLATFORM.md). So the renderer:
+kaleido keeps a headless Chromium with a tab that has plotly.js loaded. Its sync server is not
+thread-safe and hangs forever if the browser cannot start (see PLATFORM.md), and it reloads the
+tab (plotly.js again, about 120 ms) after every image, before handing the image back. So the
+renderer runs kaleido on an event loop of its own:
 
-- starts lazily, on the first image a process draws (after gunicorn forks), and only once it has
-  checked that the browser is where CHROMIUM_PATH says (RendererUnavailable otherwise);
-- lets one render run at a time (a lock), so no request receives another request's image;
-- abandons a render that takes longer than RENDER_TIMEOUT (RenderTimeout): the call runs in a
-  worker thread that holds the lock until the browser answers, so a stuck browser makes later
-  renders time out too (a 503), never hands them a stale result and never hangs a web worker.
+- it starts lazily, on the first image a process draws (after gunicorn forks), once it has
+  checked that the browser is where CHROMIUM_PATH says; a browser that is missing or does not
+  start within START_TIMEOUT is a RendererUnavailable (and is killed), never a hang;
+- each call waits on its own future, so no request can receive another request's image, and a
+  lock lets one render run at a time;
+- the tab is reused between images and reloaded every RELOAD_EVERY images to bound its memory
+  (plotly.js draws each image in a fresh element and purges it);
+- a render that takes longer than RENDER_TIMEOUT is abandoned (RenderTimeout) and its browser
+  killed; the next image starts a fresh one.
 
-`with_footer` is separate and pure: it makes an image explain itself once it leaves the site.
+`still` and `with_footer` are separate and pure: they turn a page's figure (as a dict) into a
+picture that explains itself once it leaves the site.
 """
 
 from __future__ import annotations
 
+import asyncio
+import atexit
+import copy
+import logging
 import os
 import shutil
+import signal
 import threading
-from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from html import escape
 from time import monotonic
 
-import plotly.graph_objects as go
+from kaleido.kaleido import Kaleido
 
 from . import charts
 
+log = logging.getLogger(__name__)
+
 RENDER_TIMEOUT = 20.0
+START_TIMEOUT = 15.0  # Chromium's cold start takes about 3 s here
+RELOAD_EVERY = 100
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 
@@ -55,80 +69,145 @@ def _find_browser(path: str) -> str | None:
     return shutil.which(path)
 
 
-class Renderer:
-    """One kaleido sync server for the process, started on first use; one render at a time."""
+class _TabKeepingKaleido(Kaleido):
+    """kaleido that hands its tab back without reloading it, but every RELOAD_EVERY images."""
 
-    def __init__(self, browser: str | None = None, timeout: float = RENDER_TIMEOUT) -> None:
+    _images = 0
+
+    async def _return_kaleido_tab(self, tab) -> None:
+        self._images += 1
+        if self._images % RELOAD_EVERY == 0:
+            await tab.reload()
+        await self.tabs_ready.put(tab)
+
+
+class _Browser:
+    """One kaleido (one Chromium, one tab) and the event loop thread it runs on."""
+
+    def __init__(self, path: str, timeout: float) -> None:
+        self.loop = asyncio.new_event_loop()
+        # An abandoned render or start ends in a cancelled task: a log line, not a traceback.
+        self.loop.set_exception_handler(
+            lambda loop, context: log.info("Chart browser: %s", context.get("message"))
+        )
+        threading.Thread(target=self.loop.run_forever, name="chart-browser", daemon=True).start()
+        self.kaleido = _TabKeepingKaleido(n=1, timeout=None, path=path, mathjax=False)
+        try:
+            self.run(self.kaleido.open(), timeout)
+        except FutureTimeout:
+            self.abandon()
+            raise RendererUnavailable(
+                f"Chart images are unavailable: Chromium at {path!r} did not start "
+                f"within {timeout:g} s."
+            ) from None
+        except Exception as error:
+            self.close()
+            reason = error.args[0] if error.args else type(error).__name__
+            raise RendererUnavailable(
+                f"Chart images are unavailable: Chromium at {path!r} could not start ({reason})"
+            ) from None
+
+    def run(self, coroutine, timeout: float):
+        """Run `coroutine` on the browser's loop; FutureTimeout (and cancelled) after `timeout`."""
+        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        try:
+            return future.result(timeout=timeout)
+        except FutureTimeout:
+            future.cancel()
+            raise
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Close the browser (waiting at most `timeout`) and stop the loop."""
+        if self.kaleido is not None:
+            try:
+                self.run(self.kaleido.close(), timeout)
+            except Exception as error:
+                log.warning("Chart browser did not close (%r): killing it", error)
+                self.kill()
+            self.kaleido = None
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+    def kill(self) -> None:
+        """Kill the browser's process group at once (it runs in a group of its own)."""
+        process = getattr(self.kaleido, "subprocess", None)
+        if process is not None and process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                process.kill()
+
+    def abandon(self) -> None:
+        """A stuck browser: kill it now, tidy up kaleido and the loop in the background."""
+        self.kill()
+        threading.Thread(target=self.close, kwargs={"timeout": 1.0}, daemon=True).start()
+
+
+class Renderer:
+    """One browser for the process, started on first use; one render at a time."""
+
+    def __init__(
+        self,
+        browser: str | None = None,
+        timeout: float = RENDER_TIMEOUT,
+        start_timeout: float = START_TIMEOUT,
+    ) -> None:
         self.browser = browser
         self.timeout = timeout
+        self.start_timeout = start_timeout
         self._lock = threading.Lock()
-        self._started = False
+        self._browser: _Browser | None = None
+        atexit.register(self.close)
 
-    def _start(self) -> None:
-        """Start the browser (under the lock). Raise RendererUnavailable if it is missing."""
-        if self._started:
-            return
-        wanted = self.browser or chromium_path()
-        found = _find_browser(wanted)
-        if found is None:
-            raise RendererUnavailable(
-                f"Chart images are unavailable: no Chromium at {wanted!r}. "
-                "Install it (apt-get install chromium) or set CHROMIUM_PATH."
-            )
-        import kaleido
-        import plotly.io as pio
+    def _render(self, browser: _Browser, figure: dict, opts: dict):
+        """The coroutine that draws one image (a seam for tests)."""
+        return browser.kaleido.calc_fig(figure, opts=opts)
 
-        pio.defaults.headers = {}  # otherwise every to_image warns about kopts
-        if not kaleido._global_server.is_running():
-            kaleido.start_sync_server(path=found, mathjax=False, silence_warnings=True)
-        self._started = True
-
-    def _call(self, figure: dict, opts: dict) -> bytes:
-        import kaleido
-
-        self._start()
-        return kaleido.calc_fig_sync(figure, opts=opts)
-
-    def render(
-        self, figure: go.Figure | dict, fmt: str, width: int, height: int, scale: float
-    ) -> bytes:
+    def render(self, figure: dict, fmt: str, width: int, height: int, scale: float) -> bytes:
         """The figure as image bytes; RendererUnavailable, RenderTimeout or ValueError."""
         if fmt not in FORMATS:
             raise ValueError(f"{fmt!r} is not one of {', '.join(FORMATS)}")
-        data = figure.to_dict() if hasattr(figure, "to_dict") else figure
         opts = {"format": fmt, "width": width, "height": height, "scale": scale}
         deadline = monotonic() + self.timeout
         if not self._lock.acquire(timeout=self.timeout):
-            raise RenderTimeout(
-                f"Chart images are busy or stuck: no render slot within {self.timeout:g} s."
-            )
-        result: Future = Future()
-
-        def work() -> None:
+            raise RenderTimeout(f"Chart images are busy: no render slot within {self.timeout:g} s.")
+        try:
+            if self._browser is None:
+                wanted = self.browser or chromium_path()
+                found = _find_browser(wanted)
+                if found is None:
+                    raise RendererUnavailable(
+                        f"Chart images are unavailable: no Chromium at {wanted!r}. "
+                        "Install it (apt-get install chromium) or set CHROMIUM_PATH."
+                    )
+                self._browser = _Browser(found, self.start_timeout)
+                deadline = monotonic() + self.timeout  # the render's own time starts now
+            browser = self._browser
             try:
-                result.set_result(self._call(data, opts))
-            except BaseException as error:  # handed to the waiting request
-                result.set_exception(error)
-            finally:
-                self._lock.release()
-
-        try:
-            threading.Thread(target=work, name="chart-render", daemon=True).start()
-        except BaseException:
+                return browser.run(
+                    self._render(browser, figure, opts), max(0.0, deadline - monotonic())
+                )
+            except FutureTimeout:
+                # The browser may be stuck: close it out of the request's way; start afresh.
+                self._browser = None
+                browser.abandon()
+                raise RenderTimeout(
+                    f"A chart image took longer than {self.timeout:g} s and was abandoned."
+                ) from None
+        finally:
             self._lock.release()
-            raise
-        try:
-            return result.result(timeout=max(0.0, deadline - monotonic()))
-        except TimeoutError:
-            raise RenderTimeout(
-                f"A chart image took longer than {self.timeout:g} s and was abandoned."
-            ) from None
+
+    def close(self) -> None:
+        """Close the browser, if one is running (at exit, and in tests)."""
+        with self._lock:
+            if self._browser is not None:
+                self._browser.close()
+                self._browser = None
 
 
 _renderer = Renderer()
 
 
-def render(figure: go.Figure | dict, fmt: str, width: int, height: int, scale: float) -> bytes:
+def render(figure: dict, fmt: str, width: int, height: int, scale: float) -> bytes:
     """The process's renderer: see Renderer.render."""
     return _renderer.render(figure, fmt, width, height, scale)
 
@@ -138,8 +217,39 @@ def _plain(text: str) -> str:
     return escape(text, quote=False)
 
 
+# Trace keys that only serve the page's hover and clicks: a still image does not need them.
+INTERACTIVE_ONLY = ("hovertext", "hovertemplate", "hoverinfo", "customdata")
+
+
+def still(figure: dict, width: int, height: int) -> dict:
+    """A copy of a page's figure (`to_dict()`) for a still image of `width` x `height` pixels.
+
+    No range slider (a page control) and no hover data; the title and top legend stay as far
+    from the top in pixels as on the page, less the room the page keeps for the modebar.
+    """
+    layout = copy.deepcopy(figure.get("layout") or {})
+    old = layout.get("height") or height
+    gap = charts.MODEBAR_PX - 8
+    for name in ("title", "legend2"):
+        part = layout.get(name)
+        if isinstance(part, dict) and part.get("yref") == "container" and "y" in part:
+            part["y"] = 1 - max(0, (1 - part["y"]) * old - gap) / height
+    margin = layout.get("margin") or {}
+    if margin.get("t") is not None:
+        margin["t"] = max(8, margin["t"] - gap)
+    for name, axis in layout.items():
+        if name.startswith("xaxis") and isinstance(axis, dict) and "rangeslider" in axis:
+            axis["rangeslider"] = {**axis["rangeslider"], "visible": False}
+    layout.update(width=width, height=height)
+    data = [
+        {key: value for key, value in trace.items() if key not in INTERACTIVE_ONLY}
+        for trace in figure.get("data") or []
+    ]
+    return {"data": data, "layout": layout}
+
+
 def with_footer(
-    figure: go.Figure,
+    figure: dict,
     *,
     title: str,
     filters_text: str,
@@ -147,17 +257,17 @@ def with_footer(
     sources_text: str,
     exported_on: str,
     url: str,
-) -> go.Figure:
-    """A copy of `figure` titled, with a footer a reader can cite: filters, as-of date, sources,
-    export date and the view's URL. All arguments are plain text (escaped here); empty lines are
-    left out.
+) -> dict:
+    """A copy of `figure` (a figure dict) titled, with a footer a reader can cite: filters,
+    as-of date, sources, export date and the view's URL. All arguments are plain text (escaped
+    here); empty lines are left out.
 
     Plotly anchors annotations to the plot area only, so the footer is the title of an extra
     legend anchored to the bottom of the image (Plotly makes room for legends), and the chart's
     own bottom legend moves up above it.
     """
-    figure = go.Figure(figure)
-    height = figure.layout.height or 700
+    layout = copy.deepcopy(figure.get("layout") or {})
+    height = layout.get("height") or 700
     lines = [
         filters_text,
         as_of_text,
@@ -168,14 +278,15 @@ def with_footer(
     lines = [_plain(line) for line in lines if line]
     footer_px = FOOTER_PAD_PX + FOOTER_LINE_PX * len(lines)
 
-    layout = figure.layout
-    if layout.title.text:
-        layout.title.text = _plain(title)
-        layout.title.pad.l = 8
+    margin = layout.setdefault("margin", {})
+    heading = layout.get("title")
+    if isinstance(heading, dict) and heading.get("text"):
+        heading["text"] = _plain(title)
+        heading.setdefault("pad", {})["l"] = 8
     else:
         # No title yet (the timeline): one at the top, pushing the top legend down.
         shift = 28
-        layout.title = {
+        layout["title"] = {
             "text": _plain(title),
             "font": {"size": 15},
             "pad": {"l": 8},
@@ -186,42 +297,37 @@ def with_footer(
             "yanchor": "top",
             "yref": "container",
         }
-        layout.margin.t = (layout.margin.t or 0) + shift
-        top = layout.to_plotly_json().get("legend2") or {}
-        if top.get("yref") == "container" and top.get("y") is not None:
-            figure.update_layout(legend2_y=top["y"] - shift / height)
-    if layout.legend.yref == "container" and (layout.legend.y or 0) < 0.5:
-        layout.legend.y = (layout.legend.y or 0) + footer_px / height
-    layout.margin.b = max(layout.margin.b or 0, footer_px)
-
+        margin["t"] = (margin.get("t") or 0) + shift
+        top = layout.get("legend2")
+        if isinstance(top, dict) and top.get("yref") == "container" and "y" in top:
+            top["y"] -= shift / height
+    legend = layout.get("legend")
+    if isinstance(legend, dict) and legend.get("yref") == "container" and legend.get("y", 0) < 0.5:
+        legend["y"] = legend.get("y", 0) + footer_px / height
+    margin["b"] = max(margin.get("b") or 0, footer_px)
+    layout[FOOTER_LEGEND] = {
+        "title": {
+            "text": "<br>".join(lines),
+            "side": "left",
+            "font": {"size": 11, "color": "#555"},
+        },
+        **charts.BOTTOM_LEFT,
+        "orientation": "h",
+        "bgcolor": "rgba(0,0,0,0)",
+        "itemclick": False,
+        "itemdoubleclick": False,
+        "font": {"size": 1},
+    }
     # An invisible entry carries the legend that carries the footer.
-    figure.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            marker={"color": "rgba(0,0,0,0)", "size": 1, "line": {"width": 0}},
-            name=" ",
-            legend=FOOTER_LEGEND,
-            showlegend=True,
-            hoverinfo="skip",
-        )
-    )
-    figure.update_layout(
-        {
-            FOOTER_LEGEND: {
-                "title": {
-                    "text": "<br>".join(lines),
-                    "side": "left",
-                    "font": {"size": 11, "color": "#555"},
-                },
-                **charts.BOTTOM_LEFT,
-                "orientation": "h",
-                "bgcolor": "rgba(0,0,0,0)",
-                "itemclick": False,
-                "itemdoubleclick": False,
-                "font": {"size": 1},
-            }
-        }
-    )
-    return figure
+    carrier = {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "markers",
+        "marker": {"color": "rgba(0,0,0,0)", "size": 1, "line": {"width": 0}},
+        "name": " ",
+        "legend": FOOTER_LEGEND,
+        "showlegend": True,
+        "hoverinfo": "skip",
+    }
+    return {"data": [*(figure.get("data") or []), carrier], "layout": layout}

@@ -406,24 +406,6 @@ def _page_url(request: HttpRequest, chart: str, filters: EventFilters, as_of: da
     return request.build_absolute_uri(path + (f"?{query}" if query else ""))
 
 
-def _resize(figure, width: int, height: int) -> None:
-    """Set the image's size, keeping the title and top legend as far from the top in pixels as
-    on the page, less the room the page keeps for the modebar (an image has none)."""
-    layout = figure.layout.to_plotly_json()
-    old = layout.get("height") or height
-    gap = charts.MODEBAR_PX - 8
-    changes: dict = {"width": width, "height": height}
-    for name in ("title", "legend2"):
-        part = layout.get(name) or {}
-        if part.get("yref") == "container" and part.get("y") is not None:
-            below_top = (1 - part["y"]) * old - gap
-            changes[f"{name}_y"] = 1 - max(0, below_top) / height
-    top = (layout.get("margin") or {}).get("t")
-    if top is not None:
-        changes["margin_t"] = max(8, top - gap)
-    figure.update_layout(**changes)
-
-
 def _unavailable(message: str) -> HttpResponse:
     response = HttpResponse(f"{message}\n", status=503, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = "30"
@@ -470,10 +452,8 @@ def chart_image(request: HttpRequest, chart: str, fmt: str) -> HttpResponse:
     except FilterError as error:
         return _bad_request(error)
     today = timezone.localdate()
-    _resize(figure, width, height)
-    figure.update_xaxes(rangeslider_visible=False)  # a control on the page, not part of a picture
-    figure = images.with_footer(
-        figure,
+    picture = images.with_footer(
+        images.still(figure.to_dict(), width, height),
         title=title,
         filters_text=_filters_text(filters, chart),
         as_of_text="" if chart == "timeline" else f"As of {charts.date_label(as_of)}",
@@ -482,7 +462,7 @@ def chart_image(request: HttpRequest, chart: str, fmt: str) -> HttpResponse:
         url=_page_url(request, chart, filters, None if chart == "timeline" else as_of),
     )
     try:
-        body = images.render(figure, fmt, width, height, scale)
+        body = images.render(picture, fmt, width, height, scale)
     except (images.RendererUnavailable, images.RenderTimeout) as error:
         return _unavailable(str(error))
     response = HttpResponse(body, content_type=images.FORMATS[fmt])
