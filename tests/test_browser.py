@@ -196,3 +196,30 @@ def test_the_export_menu_downloads_the_chart_as_shown(page: Page, site, errors):
         rows = data.read().splitlines()
     assert rows[0].startswith("id,date,") and len(rows) == 16, "the 15 Lithuanian events"
     assert errors == []
+
+
+def test_the_exports_follow_the_zoom(page: Page, site, errors):
+    page.goto(site + "/?host=LT")
+    page.wait_for_selector("#timeline-chart .main-svg")
+    # What a drag on the chart does: zoom the date axis to February-March 2022.
+    page.evaluate(
+        "Plotly.relayout('timeline-chart',"
+        " {'xaxis.range': ['2022-02-01 06:00', '2022-03-31 18:00']})"
+    )
+    menu = page.locator(".export-menu").first
+    menu.locator("summary").click()
+    pdf = menu.get_by_role("link", name="PDF")
+    expect(pdf).to_have_attribute("href", re.compile(r"view_from=2022-02-01&view_to=2022-03-31"))
+    with page.expect_download(timeout=60_000) as download_info:
+        menu.get_by_role("link", name="SVG").click()
+    with open(download_info.value.path(), encoding="utf-8") as image:
+        assert "Dates shown: 1 February 2022 to 31 March 2022" in image.read()
+    with page.expect_download() as data_info:
+        menu.get_by_role("link", name="Data (CSV)").click()
+    with open(data_info.value.path(), encoding="utf-8") as data:
+        dates = [row.split(",")[1] for row in data.read().splitlines()[1:]]
+    assert dates and all("2022-02-01" <= day <= "2022-03-31" for day in dates)
+    # Back to the whole range: the links lose the dates again.
+    page.evaluate("Plotly.relayout('timeline-chart', {'xaxis.autorange': true})")
+    assert "view_from" not in pdf.get_attribute("href")
+    assert errors == []

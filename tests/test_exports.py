@@ -215,6 +215,10 @@ class TestFilters:
             ("from=2022-02-10&to=2023-01-14", ["lv_nato"]),
             ("q=british+JETS", ["ee_uk"]),
             ("host=&kind=&q=", ["lt_us", "lv_nato", "ee_uk"]),
+            # A zoomed chart's data export: the dates it shows, within the filters' own.
+            ("view_from=2022-05-01&view_to=2023-12-31", ["lv_nato", "ee_uk"]),
+            ("to=2022-12-31&view_from=2022-05-01&view_to=2023-12-31", ["lv_nato"]),
+            ("from=2023-06-01&view_from=2022-01-01&view_to=2022-12-31", []),
         ],
     )
     def test_each_filter_narrows_both_exports(self, client, events, query, expected):
@@ -240,6 +244,8 @@ class TestBadFilters:
             ("from=yesterday", "from", "yesterday"),
             ("to=2022-13-01", "to", "2022-13-01"),
             ("from=2022-03-01&to=2022-02-01", "from", "2022-03-01"),
+            ("view_from=2022-03-01", "view_to", "together"),
+            ("view_from=2022-03-01&view_to=2022-02-01", "view_from", "2022-03-01"),
         ],
     )
     @pytest.mark.parametrize("get", [get_csv, get_json])

@@ -5,7 +5,13 @@ from datetime import date
 import pytest
 from django.http import QueryDict
 
-from deployments.dashboard.filters import EventFilters, FilterError, parse_filters
+from deployments.dashboard.filters import (
+    DateView,
+    EventFilters,
+    FilterError,
+    parse_filters,
+    parse_view,
+)
 
 
 def parse(query: str) -> EventFilters:
@@ -156,3 +162,43 @@ class TestQueryString:
 
     def test_no_filters_give_an_empty_query_string(self):
         assert EventFilters().query_string() == ""
+
+
+class TestDateView:
+    """view_from/view_to: the dates a zoomed chart shows, carried into its exports."""
+
+    def view(self, query: str):
+        return parse_view(QueryDict(query))
+
+    def test_absent_is_none(self):
+        assert self.view("host=LT&view_from=&view_to=") is None
+
+    def test_both_dates_give_the_view(self):
+        assert self.view("view_from=2022-02-01&view_to=2022-03-31") == DateView(
+            date(2022, 2, 1), date(2022, 3, 31)
+        )
+
+    @pytest.mark.parametrize(
+        "query,param,words",
+        [
+            ("view_from=2022-02-01", "view_to", "together"),
+            ("view_to=2022-02-01", "view_from", "together"),
+            ("view_from=2022-03-01&view_to=2022-02-01", "view_from", "on or before"),
+            ("view_from=2022-02-30&view_to=2022-03-01", "view_from", "not a real date"),
+            ("view_from=Feb&view_to=2022-03-01", "view_from", "YYYY-MM-DD"),
+        ],
+    )
+    def test_bad_views_name_the_parameter(self, query, param, words):
+        with pytest.raises(FilterError) as caught:
+            self.view(query)
+        assert caught.value.param == param and words in caught.value.message
+
+    def test_it_narrows_the_filters_dates(self):
+        view = DateView(date(2022, 2, 1), date(2022, 12, 31))
+        assert view.narrow(EventFilters(host=("LT",))) == EventFilters(
+            host=("LT",), date_from=date(2022, 2, 1), date_to=date(2022, 12, 31)
+        )
+        narrower = EventFilters(date_from=date(2022, 6, 1), date_to=date(2023, 1, 1))
+        assert view.narrow(narrower) == EventFilters(
+            date_from=date(2022, 6, 1), date_to=date(2022, 12, 31)
+        )

@@ -7,6 +7,7 @@ their own.
 from __future__ import annotations
 
 import asyncio
+import re
 import struct
 import threading
 import time
@@ -138,12 +139,29 @@ class TestChartImages:
             ("totals", "png", "as_of=yesterday", "as_of"),
             ("timeline", "png", "from=2024-02-30", "from"),
             ("timeline", "png", "rows=kind", "rows"),
+            ("timeline", "png", "view_from=2023-01-01", "view_to"),
+            ("timeline", "svg", "view_from=2024-01-01&view_to=2023-01-01", "view_from"),
+            ("totals", "png", "view_from=2023-01-01&view_to=2023-12-31", "view_from"),
         ],
     )
     def test_a_bad_parameter_answers_400_naming_it(self, client, chart, fmt, query, named):
         response = client.get(url(chart, fmt, query))
         assert response.status_code == 400
         assert response.content.decode().startswith(f"{named}: ")
+
+    def test_a_zoomed_chart_exports_the_dates_shown(self, client, events):
+        whole = client.get(url("timeline", "svg")).content.decode()
+        zoomed = client.get(url("timeline", "svg", "view_from=2023-01-01&view_to=2023-12-31"))
+        assert zoomed.status_code == 200
+        svg = zoomed.content.decode()
+        assert "Dates shown: 1 January 2023 to 31 December 2023" in svg
+        assert "Sources: 1 article from outlet LRT" in svg, "only the German event is in view"
+        assert "Sources: 2 articles from outlets LRT, Reuters" in whole
+        ticks = re.findall(r'class="xtick"><text[^>]*>([^<]+)<', svg)
+        assert ticks and all("2022" not in tick and "2024" not in tick for tick in ticks)
+        assert any(
+            "2022" in tick for tick in re.findall(r'class="xtick"><text[^>]*>([^<]+)<', whole)
+        )
 
     def test_the_levels_chart_names_its_rule(self, client):
         response = client.get(url("levels", "png"))

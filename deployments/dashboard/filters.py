@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import urlencode
 
@@ -185,3 +185,36 @@ def parse_filters(data: Mapping) -> EventFilters:
         date_to=date_to,
         q=q,
     )
+
+
+@dataclass(frozen=True)
+class DateView:
+    """The dates a reader has zoomed a chart to (view_from, view_to): not a filter, but what an
+    export of that chart shows, and what its data export narrows to."""
+
+    start: date
+    end: date
+
+    def narrow(self, filters: EventFilters) -> EventFilters:
+        """`filters` keeping only the events inside this view too (none if they do not meet)."""
+        start = max(filter(None, (filters.date_from, self.start)))
+        end = min(filter(None, (filters.date_to, self.end)))
+        return replace(filters, date_from=start, date_to=end)
+
+
+def parse_view(data: Mapping) -> DateView | None:
+    """view_from and view_to, together or not at all; a FilterError naming the bad one."""
+    params = _Params(data)
+    start, end = _date(params, "view_from"), _date(params, "view_to")
+    if start is None and end is None:
+        return None
+    if start is None or end is None:
+        missing = "view_from" if start is None else "view_to"
+        raise FilterError(missing, "give view_from and view_to together (the dates shown)")
+    if start > end:
+        raise FilterError(
+            "view_from",
+            f"{start.isoformat()} is after view_to: {end.isoformat()} "
+            "(view_from must be on or before view_to)",
+        )
+    return DateView(start, end)

@@ -221,8 +221,9 @@ def _plain(text: str) -> str:
 INTERACTIVE_ONLY = ("hovertext", "hovertemplate", "hoverinfo", "customdata")
 
 
-def still(figure: dict, width: int, height: int) -> dict:
-    """A copy of a page's figure (`to_dict()`) for a still image of `width` x `height` pixels.
+def still(figure: dict, width: int, height: int, x_range: tuple[str, str] | None = None) -> dict:
+    """A copy of a page's figure (`to_dict()`) for a still image of `width` x `height` pixels,
+    its x axis showing `x_range` (the dates the reader zoomed to) if given.
 
     No range slider (a page control) and no hover data; the title and top legend stay as far
     from the top in pixels as on the page, less the room the page keeps for the modebar.
@@ -240,6 +241,8 @@ def still(figure: dict, width: int, height: int) -> dict:
     for name, axis in layout.items():
         if name.startswith("xaxis") and isinstance(axis, dict) and "rangeslider" in axis:
             axis["rangeslider"] = {**axis["rangeslider"], "visible": False}
+    if x_range is not None:
+        layout["xaxis"] = {**layout.get("xaxis", {}), "range": list(x_range), "autorange": False}
     layout.update(width=width, height=height)
     data = [
         {key: value for key, value in trace.items() if key not in INTERACTIVE_ONLY}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from functools import wraps
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -29,7 +29,15 @@ from . import charts, exports, images, summaries
 from .caching import cached_by_data_version
 from .event_data import density_bins, export_records, export_rows, host_name, timeline_points
 from .filter_form import chosen_from_filters, chosen_from_query, filter_form
-from .filters import EventFilters, FilterError, parse_date, parse_filters, single_value
+from .filters import (
+    DateView,
+    EventFilters,
+    FilterError,
+    parse_date,
+    parse_filters,
+    parse_view,
+    single_value,
+)
 
 # Rows in the server-rendered event table under a chart; the CSV has them all.
 TABLE_LIMIT = 200
@@ -290,11 +298,17 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _exported(request: HttpRequest) -> EventFilters:
+    """The filters of an event export, narrowed to the dates a zoomed chart shows, if given."""
+    filters, view = parse_filters(request.GET), parse_view(request.GET)
+    return view.narrow(filters) if view else filters
+
+
 @require_safe
 @cached_by_data_version
 def events_csv(request: HttpRequest) -> HttpResponse:
     try:
-        filters = parse_filters(request.GET)
+        filters = _exported(request)
     except FilterError as error:
         return _bad_request(error)
     published = Event.objects.published().for_filters(filters)
@@ -309,7 +323,7 @@ def events_csv(request: HttpRequest) -> HttpResponse:
 @cached_by_data_version
 def events_json(request: HttpRequest) -> HttpResponse:
     try:
-        filters = parse_filters(request.GET)
+        filters = _exported(request)
     except FilterError as error:
         return _bad_request(error)
     return JsonResponse(
@@ -376,6 +390,14 @@ def _filters_text(filters: EventFilters, chart: str) -> str:
     if shown.disputed != "include":
         parts.append(f"disputed events: {shown.disputed}")
     return "Filters: " + ("; ".join(parts) if parts else "none (all published events)")
+
+
+def _sourced(chart: str, filters: EventFilters, view: DateView | None) -> EventFilters:
+    """The events a chart's image draws on: a zoomed timeline shows only those in view; a level
+    rests on every earlier event, whatever the zoom."""
+    if chart != "timeline":
+        return _force_filters(filters)
+    return view.narrow(filters) if view else filters
 
 
 def _sources_text(filters: EventFilters) -> str:
@@ -445,6 +467,9 @@ def chart_image(request: HttpRequest, chart: str, fmt: str) -> HttpResponse:
         filters = parse_filters(request.GET)
         rows = _rows(request, "host")
         as_of = _as_of(request)
+        view = parse_view(request.GET)
+        if view and chart == "totals":
+            raise FilterError("view_from", "the totals chart has no date axis to zoom")
         width = _bounded(request, "width", *IMAGE_SIZE["width"])
         height = _bounded(request, "height", *IMAGE_SIZE["height"])
         scale = _bounded(request, "scale", *IMAGE_SCALE)
@@ -452,12 +477,20 @@ def chart_image(request: HttpRequest, chart: str, fmt: str) -> HttpResponse:
     except FilterError as error:
         return _bad_request(error)
     today = timezone.localdate()
+    filters_text = _filters_text(filters, chart)
+    x_range = None
+    if view:
+        # The whole of the last day shown.
+        x_range = (view.start.isoformat(), (view.end + timedelta(days=1)).isoformat())
+        filters_text += (
+            f". Dates shown: {charts.date_label(view.start)} to {charts.date_label(view.end)}"
+        )
     picture = images.with_footer(
-        images.still(figure.to_dict(), width, height),
+        images.still(figure.to_dict(), width, height, x_range),
         title=title,
-        filters_text=_filters_text(filters, chart),
+        filters_text=filters_text,
         as_of_text="" if chart == "timeline" else f"As of {charts.date_label(as_of)}",
-        sources_text=_sources_text(filters if chart == "timeline" else _force_filters(filters)),
+        sources_text=_sources_text(_sourced(chart, filters, view)),
         exported_on=charts.date_label(today),
         url=_page_url(request, chart, filters, None if chart == "timeline" else as_of),
     )

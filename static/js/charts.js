@@ -31,6 +31,31 @@
     }
   }
 
+  // The dates a zoomed date axis shows, as [YYYY-MM-DD, YYYY-MM-DD]; null when not zoomed.
+  function shownDates(chart) {
+    const axis = chart.layout && chart.layout.xaxis;
+    if (!axis || axis.type !== "date" || axis.autorange || !Array.isArray(axis.range)) return null;
+    const dates = axis.range.map((value) => String(value).slice(0, 10));
+    return dates.every((value) => /^\d{4}-\d{2}-\d{2}$/.test(value)) ? dates : null;
+  }
+
+  // Exports carry the zoom: the links marked data-zoom get view_from/view_to (or lose them).
+  function zoomExports(chart) {
+    const figure = chart.closest("figure");
+    if (!figure) return;
+    const dates = shownDates(chart);
+    figure.querySelectorAll("a[data-zoom]").forEach(function (link) {
+      const url = new URL(link.href);
+      url.searchParams.delete("view_from");
+      url.searchParams.delete("view_to");
+      if (dates) {
+        url.searchParams.set("view_from", dates[0]);
+        url.searchParams.set("view_to", dates[1]);
+      }
+      link.href = url.pathname + url.search;
+    });
+  }
+
   function draw(chart) {
     const source = document.getElementById(chart.dataset.figure);
     if (!source || !window.Plotly) return;
@@ -43,6 +68,7 @@
     // Density cells are monthly counts, not events: clicking one has no event to open.
     const opensEvents = !(figure.layout.meta && figure.layout.meta.chart === "density");
     window.Plotly.newPlot(chart, figure.data, figure.layout, CONFIG).then(function () {
+      chart.on("plotly_relayout", function () { zoomExports(chart); });
       if (!opensEvents) return;
       chart.on("plotly_click", function (event) {
         const id = event.points.length ? eventIdOf(event.points[0]) : null;
