@@ -146,6 +146,10 @@ STORAGES = {
 # Where `import_articles` and `make data` look for the seed articles.
 SEEDS_DIR = Path(os.environ.get("SEEDS_DIR", BASE_DIR.parent / "shared" / "seeds"))
 
+# Where the dashboard is served, for page links in charts exported by `export_charts` (the web
+# endpoint uses the request's own host).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Organisations that may contribute forces besides countries (code: name).
 CONTRIBUTOR_ORGANISATIONS = {
     "NATO": "NATO",

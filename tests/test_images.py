@@ -99,7 +99,7 @@ class TestChartImages:
         response = client.get(url("totals", "svg", "host=LT&as_of=2024-01-01"))
         assert response.status_code == 200, response.content
         assert response["Content-Type"] == "image/svg+xml"
-        assert "totals-2024-01-01.svg" in response["Content-Disposition"]
+        assert "totals-LT-2024-01-01.svg" in response["Content-Disposition"]
         root = ET.fromstring(response.content)  # noqa: S314 (our own image)
         assert root.tag.endswith("svg")
         text = " ".join(root.itertext())

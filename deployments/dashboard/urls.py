@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import chart_images, views
 
 app_name = "dashboard"
 
@@ -12,5 +12,5 @@ urlpatterns = [
     path("countries/<str:code>/", views.country, name="country"),
     path("events.csv", views.events_csv, name="events_csv"),
     path("events.json", views.events_json, name="events_json"),
-    path("charts/<str:chart>.<str:fmt>", views.chart_image, name="chart_image"),
+    path("charts/<str:chart>.<str:fmt>", chart_images.chart_image, name="chart_image"),
 ]

@@ -8,14 +8,12 @@ permalink.
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date, timedelta
-from functools import wraps
+from datetime import date
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
@@ -23,14 +21,13 @@ from django_countries import countries
 
 from deployments.records import forces
 from deployments.records.contributors import contributor_name
-from deployments.records.models import Citation, Event, EventQuerySet, codes_in_use
+from deployments.records.models import Event, EventQuerySet, codes_in_use
 
-from . import charts, exports, images, summaries
+from . import charts, exports, summaries
 from .caching import cached_by_data_version
 from .event_data import density_bins, export_records, export_rows, host_name, timeline_points
 from .filter_form import chosen_from_filters, chosen_from_query, filter_form
 from .filters import (
-    DateView,
     EventFilters,
     FilterError,
     parse_date,
@@ -111,15 +108,15 @@ def _form(request: HttpRequest, filters: EventFilters | None, **fixed) -> object
     return filter_form({**chosen, **fixed}, hosts, contributors)
 
 
-def _rows(request: HttpRequest, default: str) -> str:
-    rows = single_value(request.GET, "rows") or default
+def _rows(query: Mapping, default: str) -> str:
+    rows = single_value(query, "rows") or default
     if rows not in ROWS:
         raise FilterError("rows", f"{rows!r} is not one of {', '.join(ROWS)}")
     return rows
 
 
-def _as_of(request: HttpRequest) -> date:
-    value = single_value(request.GET, "as_of")
+def _as_of(query: Mapping) -> date:
+    value = single_value(query, "as_of")
     return parse_date(value, "as_of") if value else timezone.localdate()
 
 
@@ -148,7 +145,7 @@ def _timeline(filters: EventFilters, rows: str) -> dict:
 def timeline(request: HttpRequest) -> HttpResponse:
     try:
         filters = parse_filters(request.GET)
-        rows = _rows(request, "host")
+        rows = _rows(request.GET, "host")
     except FilterError as error:
         context = {"error": error, "form": _form(request, None), "rows": "host"}
         return _page(request, "dashboard/timeline.html", context, status=400)
@@ -190,8 +187,8 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
     try:
         filters = parse_filters(request.GET)
-        rows = _rows(request, "contributor")
-        as_of = _as_of(request)
+        rows = _rows(request.GET, "contributor")
+        as_of = _as_of(request.GET)
     except FilterError as error:
         context = {"error": error, "form": _form(request, None), "code": code}
         context["name"] = countries.name(code)
@@ -245,7 +242,7 @@ def _totals(filters: EventFilters, as_of: date) -> dict:
 def totals(request: HttpRequest) -> HttpResponse:
     try:
         filters = parse_filters(request.GET)
-        as_of = _as_of(request)
+        as_of = _as_of(request.GET)
     except FilterError as error:
         context = {"error": error, "form": _form(request, None)}
         return _page(request, "dashboard/totals.html", context, status=400)
@@ -270,7 +267,7 @@ def totals(request: HttpRequest) -> HttpResponse:
 def totals_csv(request: HttpRequest) -> HttpResponse:
     try:
         filters = parse_filters(request.GET)
-        as_of = _as_of(request)
+        as_of = _as_of(request.GET)
         for name in _not_applied(filters):
             raise FilterError(
                 name,
@@ -331,174 +328,3 @@ def events_json(request: HttpRequest) -> HttpResponse:
         safe=False,
         json_dumps_params={"ensure_ascii": False},
     )
-
-
-# Chart images: /charts/<chart>.<fmt>, the page's chart with a footer that explains it.
-
-CHARTS = ("timeline", "totals", "levels")
-IMAGE_SIZE = {"width": (300, 4000, 1200), "height": (300, 4000, 700)}
-IMAGE_SCALE = (1, 4, 1)
-
-
-def chart_figure(chart: str, filters: EventFilters, *, rows: str, as_of: date) -> tuple:
-    """The figure a page shows for `chart`, and its title; FilterError if it cannot be drawn."""
-    if chart == "timeline":
-        return _timeline(filters, rows)["figure"], "Deployment timeline"
-    if chart == "totals":
-        return _totals(filters, as_of)["figure"], f"Troop levels as of {charts.date_label(as_of)}"
-    if chart == "levels":
-        if len(filters.host) != 1:
-            raise FilterError("host", "the levels chart needs exactly one host")
-        code = filters.host[0]
-        data = _levels_over_time(_force_records(filters), code, as_of)
-        return data["level_figure"], f"Troop levels in {host_name(code)}"
-    raise FilterError("chart", f"{chart!r} is not one of {', '.join(CHARTS)}")
-
-
-def _bounded(request: HttpRequest, name: str, low: float, high: float, default: float) -> float:
-    value = single_value(request.GET, name)
-    if value is None:
-        return default
-    try:
-        number = float(value) if name == "scale" else int(value)
-    except ValueError:
-        raise FilterError(name, f"{value!r} is not a number") from None
-    if not low <= number <= high:
-        raise FilterError(name, f"{value} is out of range ({low:g} to {high:g})")
-    return number
-
-
-def _filters_text(filters: EventFilters, chart: str) -> str:
-    shown = filters if chart == "timeline" else _force_filters(filters)
-    parts = []
-    if shown.host:
-        parts.append("hosts: " + ", ".join(host_name(code) for code in shown.host))
-    if shown.contributor:
-        parts.append(
-            "contributors: " + ", ".join(contributor_name(code) for code in shown.contributor)
-        )
-    if shown.kind:
-        parts.append("kinds: " + ", ".join(shown.kind))
-    if shown.unit:
-        parts.append("units: " + ", ".join(shown.unit))
-    if shown.date_from:
-        parts.append(f"from {charts.date_label(shown.date_from)}")
-    if shown.date_to:
-        parts.append(f"to {charts.date_label(shown.date_to)}")
-    if shown.q:
-        parts.append(f"text contains “{shown.q}”")
-    if shown.disputed != "include":
-        parts.append(f"disputed events: {shown.disputed}")
-    return "Filters: " + ("; ".join(parts) if parts else "none (all published events)")
-
-
-def _sourced(chart: str, filters: EventFilters, view: DateView | None) -> EventFilters:
-    """The events a chart's image draws on: a zoomed timeline shows only those in view; a level
-    rests on every earlier event, whatever the zoom."""
-    if chart != "timeline":
-        return _force_filters(filters)
-    return view.narrow(filters) if view else filters
-
-
-def _sources_text(filters: EventFilters) -> str:
-    """Distinct articles and outlets cited by the published events matching the filters."""
-    pairs = set(
-        Citation.objects.filter(event__in=Event.objects.published().for_filters(filters))
-        .values_list("article_id", "article__outlet__name")
-        .distinct()
-    )
-    articles = len({article for article, _ in pairs})
-    outlets = sorted({outlet for _, outlet in pairs if outlet})
-    text = f"Sources: {articles:,} article{'' if articles == 1 else 's'}"
-    if outlets:
-        text += f" from {'outlet' if len(outlets) == 1 else 'outlets'} {', '.join(outlets)}"
-    return text
-
-
-def _page_url(request: HttpRequest, chart: str, filters: EventFilters, as_of: date | None) -> str:
-    if chart == "levels":
-        path = reverse("dashboard:country", args=[filters.host[0]])
-        query = replace(_force_filters(filters), host=()).query_string()
-    elif chart == "totals":
-        path, query = reverse("dashboard:totals"), _force_filters(filters).query_string()
-    else:
-        path, query = reverse("dashboard:home"), filters.query_string()
-    if as_of is not None:
-        query = "&".join(part for part in (query, f"as_of={as_of.isoformat()}") if part)
-    return request.build_absolute_uri(path + (f"?{query}" if query else ""))
-
-
-def _unavailable(message: str) -> HttpResponse:
-    response = HttpResponse(f"{message}\n", status=503, content_type="text/plain; charset=utf-8")
-    response["Retry-After"] = "30"
-    return response
-
-
-def _with_etag(view):
-    """ETag (of the body) and a public max-age on 200s, outside the data-version cache."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200:
-            etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
-            response["ETag"] = etag
-            response["Cache-Control"] = "public, max-age=300"
-            if etag in request.headers.get("If-None-Match", ""):
-                not_modified = HttpResponse(status=304)
-                for name in ("ETag", "Cache-Control", "X-Cache"):
-                    if name in response:
-                        not_modified[name] = response[name]
-                return not_modified
-        return response
-
-    return wrapper
-
-
-@require_safe
-@_with_etag
-@cached_by_data_version
-def chart_image(request: HttpRequest, chart: str, fmt: str) -> HttpResponse:
-    try:
-        if chart not in CHARTS:
-            raise FilterError("chart", f"{chart!r} is not one of {', '.join(CHARTS)}")
-        if fmt not in images.FORMATS:
-            raise FilterError("format", f"{fmt!r} is not one of {', '.join(images.FORMATS)}")
-        filters = parse_filters(request.GET)
-        rows = _rows(request, "host")
-        as_of = _as_of(request)
-        view = parse_view(request.GET)
-        if view and chart == "totals":
-            raise FilterError("view_from", "the totals chart has no date axis to zoom")
-        width = _bounded(request, "width", *IMAGE_SIZE["width"])
-        height = _bounded(request, "height", *IMAGE_SIZE["height"])
-        scale = _bounded(request, "scale", *IMAGE_SCALE)
-        figure, title = chart_figure(chart, filters, rows=rows, as_of=as_of)
-    except FilterError as error:
-        return _bad_request(error)
-    today = timezone.localdate()
-    filters_text = _filters_text(filters, chart)
-    x_range = None
-    if view:
-        # The whole of the last day shown.
-        x_range = (view.start.isoformat(), (view.end + timedelta(days=1)).isoformat())
-        filters_text += (
-            f". Dates shown: {charts.date_label(view.start)} to {charts.date_label(view.end)}"
-        )
-    picture = images.with_footer(
-        images.still(figure.to_dict(), width, height, x_range),
-        title=title,
-        filters_text=filters_text,
-        as_of_text="" if chart == "timeline" else f"As of {charts.date_label(as_of)}",
-        sources_text=_sources_text(_sourced(chart, filters, view)),
-        exported_on=charts.date_label(today),
-        url=_page_url(request, chart, filters, None if chart == "timeline" else as_of),
-    )
-    try:
-        body = images.render(picture, fmt, width, height, scale)
-    except (images.RendererUnavailable, images.RenderTimeout) as error:
-        return _unavailable(str(error))
-    response = HttpResponse(body, content_type=images.FORMATS[fmt])
-    stamp = (today if chart == "timeline" else as_of).isoformat()
-    response["Content-Disposition"] = f'inline; filename="{chart}-{stamp}.{fmt}"'
-    return response
