@@ -23,7 +23,7 @@ from deployments.dashboard.charts import (
     totals_figure,
     typed_array,
 )
-from deployments.dashboard.palette import FIXED, KIND_SYMBOLS, PALETTE, colour
+from deployments.dashboard.palette import FIXED, KIND_SYMBOLS, PALETTE, colour, pale
 from deployments.records.forces import Level
 
 NAMES = {
@@ -487,30 +487,33 @@ class TestTotals:
             hue = colour(trace.meta["contributor"])
             if trace.meta["part"] == "key":
                 assert trace.marker.color == hue
-            else:  # known levels in the colour, lower bounds in a pale, opaque tint of it
+            else:  # known levels in the colour, lower bounds in a pale tint (tested below)
                 assert trace.marker.line.color == hue
-                known = [shape == "" for shape in trace.marker.pattern.shape]
-                assert [c == hue for c in trace.marker.color] == known
-                assert all(len(c) == 7 for c in trace.marker.color)
+                assert all(c.startswith("#") and len(c) == 7 for c in trace.marker.color)
 
-    def test_the_legend_shows_each_contributors_colour_without_hatching(self):
+    def test_the_legend_shows_each_contributors_full_colour(self):
         figure = totals()
         keys = [t for t in figure.data if t.meta["part"] == "key"]
         assert [t.meta["contributor"] for t in keys] == [
             t.meta["contributor"] for t in bars(figure)
         ]
-        assert all(t.marker.pattern.shape is None for t in keys)
+        assert all(t.marker.color == colour(t.meta["contributor"]) for t in keys)
         assert all(t.showlegend is False for t in bars(figure))
         assert {t.legendgroup for t in keys} == {t.legendgroup for t in bars(figure)}
 
-    def test_lower_bounds_are_hatched_and_known_levels_are_not(self):
+    def test_lower_bounds_are_pale_and_known_levels_are_not(self):
         figure = totals()
-        assert list(trace_for(figure, "DE", "troops").marker.pattern.shape) == ["/"]
-        # overlay, not replace: Chromium prints a "replace" pattern into a PDF as pixels
-        assert trace_for(figure, "DE", "troops").marker.pattern.fillmode == "overlay"
-        assert list(trace_for(figure, "NL", "troops").marker.pattern.shape) == [""]
-        assert "at least 350" in trace_for(figure, "DE", "troops").hovertext[0]
-        assert "Hatched" in figure.layout.title.subtitle.text
+        german = trace_for(figure, "DE", "troops")
+        assert list(german.marker.color) == [pale(colour("DE"), 0.3)]
+        assert list(trace_for(figure, "NL", "troops").marker.color) == [colour("NL")]
+        # No patterns: Chromium prints them into a PDF as pixels.
+        assert german.marker.pattern.shape is None
+        assert "at least 350" in german.hovertext[0]
+        assert "Pale bars: at least this many" in figure.layout.title.subtitle.text
+
+    def test_a_pale_tint_mixes_the_colour_with_white(self):
+        assert pale("#0072B2", 0.3) == "#b2d5e8"
+        assert pale("#000000", 1) == "#000000" and pale("#000000", 0) == "#ffffff"
 
     def test_hover_lists_the_events_a_bar_rests_on_escaped(self):
         hover = trace_for(totals(), "DE", "troops").hovertext[0]

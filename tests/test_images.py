@@ -13,8 +13,10 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
+from urllib.request import urlopen
 
 import plotly.graph_objects as go
 import pytest
@@ -208,6 +210,32 @@ def bar(n: int) -> dict:
     return go.Figure(
         go.Bar(x=list(range(n + 1)), y=[(i * 7) % (n + 2) for i in range(n + 1)])
     ).to_dict()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_concurrent_requests_for_eight_charts_each_get_their_own(live_server, events):
+    """Through the live (threaded) server: the same bytes as the same URLs asked one by one."""
+    queries = [
+        ("timeline", "host=LT"),
+        ("timeline", "host=EE"),
+        ("timeline", "contributor=DE"),
+        ("timeline", "rows=contributor"),
+        ("totals", "as_of=2024-01-01"),
+        ("totals", "as_of=2022-12-31"),
+        ("levels", "host=LT&as_of=2024-01-01"),
+        ("levels", "host=EE&as_of=2024-01-01"),
+    ]
+    urls = [live_server.url + url(chart, "png", query) for chart, query in queries]
+
+    def fetch(address: str) -> bytes:
+        with urlopen(address, timeout=60) as response:  # noqa: S310 (our own test server)
+            return response.read()
+
+    alone = [fetch(address) for address in urls]
+    assert len(set(alone)) == 8
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(fetch, urls))
+    assert together == alone
 
 
 def test_eight_concurrent_renders_each_get_their_own_image():

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from .palette import KIND_LABELS, KIND_SYMBOLS, colour, is_open, symbol
+from .palette import KIND_LABELS, KIND_SYMBOLS, colour, is_open, pale, symbol
 
 if TYPE_CHECKING:
     from deployments.records.forces import Level
@@ -226,7 +226,7 @@ def _key(code: str, name: str) -> dict:
     """A legend entry for a contributor that shows only its colour.
 
     Plotly draws a legend entry like the trace's first point, which would show one event's
-    kind or one bar's hatching as if it were the contributor's; this empty trace shows
+    kind or one bar's pale tint as if it were the contributor's; this empty trace shows
     neither, and toggles the contributor's traces through their shared legend group.
     """
     return {
@@ -649,7 +649,7 @@ def totals_figure(
     """Troop levels per host as stacked bars, one colour per contributor, largest host on top.
 
     The bars are horizontal (host down the side, troops along) so long country names and many
-    hosts stay readable on a phone. Hatched bars are lower bounds (no stated level, only
+    hosts stay readable on a phone. Pale bars are lower bounds (no stated level, only
     changes). An alliance row with `remainder_of` shows only the troops not listed as those
     national contingents, so the stack never counts a soldier twice.
     """
@@ -706,26 +706,20 @@ def totals_figure(
                 ],
                 hovertemplate="%{hovertext}<extra></extra>",
                 marker={
-                    # A lower bound: hatched over a pale, opaque fill. (A "replace" pattern or a
-                    # translucent fill makes Chromium print the PDF as a megabyte of pixels.)
+                    # A lower bound: a pale, opaque tint inside the contributor's outline. Not
+                    # a hatch pattern: Chromium prints patterns into a PDF as full-size pixel
+                    # images, one a bar (megabytes, and seconds to draw with many hosts).
                     "color": [
-                        colour(code) if level.baseline_known else _pale(colour(code), 0.3)
+                        colour(code) if level.baseline_known else pale(colour(code), 0.3)
                         for level in mine
                     ],
                     "line": {"color": colour(code), "width": 1.5},
-                    "pattern": {
-                        "shape": ["" if level.baseline_known else "/" for level in mine],
-                        "fillmode": "overlay",
-                        "fgcolor": colour(code),
-                        "size": 8,
-                        "solidity": 0.35,
-                    },
                 },
             )
         )
     notes = []
     if any(not level.baseline_known for level in levels):
-        notes.append("Hatched: at least this many (no stated level, only changes).")
+        notes.append("Pale bars: at least this many (no stated level, only changes).")
     if any(level.remainder_of for level in levels):
         notes.append("Alliance bars count only troops not already shown as a national contingent.")
     height = max(300, 150 + 44 * len(hosts) + 22 * math.ceil(len(contributors) / 2))
@@ -799,12 +793,6 @@ def _band(levels: Sequence[Level], until: date) -> tuple[list, list]:
             ys.append(None)
             stretch = []
     return xs, ys
-
-
-def _pale(hex_colour: str, share: float) -> str:
-    """`hex_colour` mixed with white, opaque (transparency under a pattern makes PDFs huge)."""
-    channels = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return "#" + "".join(f"{round(255 - (255 - c) * share):02x}" for c in channels)
 
 
 def _translucent(hex_colour: str, alpha: float = 0.18) -> str:

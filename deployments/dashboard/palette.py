@@ -109,3 +109,9 @@ def symbol(kind: str) -> str:
 
 def is_open(symbol_name: str) -> bool:
     return symbol_name.endswith("-open")
+
+
+def pale(hex_colour: str, share: float) -> str:
+    """`hex_colour` mixed with white, `share` of it (0 to 1), as an opaque "#rrggbb"."""
+    channels = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(255 - (255 - c) * share):02x}" for c in channels)
