@@ -1,6 +1,7 @@
 """Test settings: the project's settings with a throwaway secret and fast hashing."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret")
 
@@ -11,3 +12,10 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 
 # Query-count tests measure the work a page does; tests of the page cache turn it on.
 PAGE_CACHE_SECONDS = 0
+
+# A file, not SQLite's shared in-memory database: Django's live server would otherwise hand
+# one connection to all its request threads, and concurrent requests would trip over it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"deployments-test-{os.getpid()}.sqlite3")
+    }

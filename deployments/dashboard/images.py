@@ -92,6 +92,7 @@ class _Browser:
         )
         threading.Thread(target=self.loop.run_forever, name="chart-browser", daemon=True).start()
         self.kaleido = _TabKeepingKaleido(n=1, timeout=None, path=path, mathjax=False)
+        self.killed = False
         try:
             self.run(self.kaleido.open(), timeout)
         except FutureTimeout:
@@ -120,15 +121,17 @@ class _Browser:
         """Close the browser (waiting at most `timeout`) and stop the loop."""
         if self.kaleido is not None:
             try:
-                self.run(self.kaleido.close(), timeout)
+                self.run(self.kaleido.close(), timeout)  # also removes its temporary folders
             except Exception as error:
-                log.warning("Chart browser did not close (%r): killing it", error)
+                if not self.killed:  # a killed browser cannot say goodbye: nothing to report
+                    log.warning("Chart browser did not close (%r): killing it", error)
                 self.kill()
             self.kaleido = None
         self.loop.call_soon_threadsafe(self.loop.stop)
 
     def kill(self) -> None:
         """Kill the browser's process group at once (it runs in a group of its own)."""
+        self.killed = True
         process = getattr(self.kaleido, "subprocess", None)
         if process is not None and process.poll() is None:
             try:
