@@ -18,6 +18,7 @@ from deployments.ingest.articles import (
     NotUtf8,
     TooLarge,
     decode_article,
+    decode_article_bytes,
 )
 from deployments.ingest.importing import StoreStatus, store_text
 from deployments.records.models import Article, Citation, Event, Outlet, text_sha256
@@ -75,9 +76,26 @@ class TestDecodeArticle:
         with pytest.raises(BinaryData):
             decode_article(b"\xff\xfe\x01\x02\x03\x04\x05\x06")
 
-    def test_it_says_latin1_bytes_are_not_utf8(self):
-        with pytest.raises(NotUtf8, match=r"not UTF-8.*offset 3"):
-            decode_article("Café in Vilnius".encode("latin-1"))
+    @pytest.mark.parametrize(
+        ("text", "encoding"),
+        [
+            ("Café in Vilnius: Bundeswehr-Soldaten grüßen", "cp1252"),
+            (
+                "В Литву прибыли американские солдаты, сообщило министерство обороны. "  # noqa: RUF001
+                "Они останутся в стране на несколько месяцев, сказал министр.",
+                "cp1251",
+            ),
+            ("\ufeffUS troops arrived in Lithuania.", "utf-16-le"),
+        ],
+    )
+    def test_it_converts_text_in_another_real_encoding(self, text, encoding):
+        read = decode_article_bytes(text.encode(encoding))
+        assert read.text == text.removeprefix("\ufeff")
+        assert read.encoding != "utf-8"
+
+    def test_it_refuses_bytes_that_are_no_text_encoding(self):
+        with pytest.raises(NotUtf8, match=r"not UTF-8 \(byte 0x80 at offset 0 is invalid\)"):
+            decode_article(bytes(range(128, 256)) * 3)
 
     def test_it_rejects_empty_and_whitespace_only_text(self):
         with pytest.raises(EmptyText, match="empty"):
@@ -167,10 +185,10 @@ class TestImportArticles:
         assert article.metadata_notes == "Kept."
         assert f'seed.txt: filled article {curated.pk} "Curated title"' in out
 
-    def test_a_folder_imports_its_txt_files_in_name_order(self, tmp_path):
+    def test_a_folder_imports_its_article_files_in_name_order(self, tmp_path):
         write(tmp_path, "b.txt", "Second\n")
         write(tmp_path, "a.txt", "First\n")
-        write(tmp_path, "notes.md", "Not an article\n")
+        write(tmp_path, "notes.pdf", "Not an article format\n")
         (tmp_path / "sub").mkdir()
         write(tmp_path / "sub", "c.txt", "Nested\n")
 
@@ -190,9 +208,9 @@ class TestImportArticles:
             ("blank.txt", b"  \r\n\t \n", "only whitespace"),
             ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
             ("control.txt", b"ab\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f", "binary"),
-            ("latin1.txt", "Caf\u00e9 in Vilnius\n".encode("latin-1"), "not UTF-8"),
+            ("noise.txt", bytes(range(128, 256)) * 3, "not UTF-8"),
             ("huge.txt", "sparse", "larger than 5 MB"),
-            ("nothing-here", "folder", "no .txt files"),
+            ("nothing-here", "folder", "no .htm, .html, .markdown, .md, .txt files"),
         ],
     )
     def test_a_bad_file_is_reported_and_the_others_still_import(self, tmp_path, name, make, reason):

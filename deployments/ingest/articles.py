@@ -2,16 +2,21 @@
 
 The body is the article's evidence: every citation offset points into it, and its SHA-256 is the
 article's identity. So decoding changes as little as possible (a leading BOM goes, newlines become
-`\\n`, nothing else), and anything that is not plainly UTF-8 text is refused with a reason an
-editor can act on rather than being guessed at. No database access here.
+`\\n`, nothing else). Text in another real encoding (cp1252, Latin-1, UTF-16...) is converted
+and the conversion noted; anything else is refused with a reason an editor can act on. A saved
+web page becomes its main text through trafilatura, with the page's own title, site name, date
+and address, and the SHA-256 of the HTML as received. No database access here.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import charset_normalizer
 
 from deployments.records.models import normalize_newlines
 
@@ -53,6 +58,35 @@ class TooLarge(ArticleTextError):
     pass
 
 
+class NoArticleText(ArticleTextError):
+    pass
+
+
+# What import_articles reads, by file suffix.
+FORMATS = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
+# A web page whose main text has fewer words than this holds no article.
+MIN_PAGE_WORDS = 20
+# charset-normalizer's "chaos" (0 to 1) above which a guessed encoding is not trusted.
+MAX_CHAOS = 0.2
+
+
+@dataclass(frozen=True)
+class ArticleFile:
+    """An article file read into the body to store, and what is known about how it came."""
+
+    text: str
+    format: str = "text"  # text, markdown or html
+    encoding: str = "utf-8"  # what the bytes were converted from
+    raw_sha256: str = ""  # of the file as received, when the body is not its bytes (HTML)
+    page: dict = field(default_factory=dict)  # a web page's own title, sitename, date, url
+
+
 @dataclass(frozen=True)
 class Source:
     """One file to import, or the reason a path named on the command line yields none."""
@@ -62,7 +96,8 @@ class Source:
 
 
 def collect_sources(paths: Iterable[str | Path]) -> list[Source]:
-    """Files in argument order; a folder gives its own `*.txt` files by name, not nested ones."""
+    """Files in argument order; a folder gives its own article files (FORMATS) by name, not
+    nested ones."""
     sources: list[Source] = []
     for raw in paths:
         path = Path(raw)
@@ -70,12 +105,13 @@ def collect_sources(paths: Iterable[str | Path]) -> list[Source]:
             files = sorted(
                 child
                 for child in path.iterdir()
-                if child.suffix.lower() == ".txt"
+                if child.suffix.lower() in FORMATS
                 and not child.name.startswith(".")
                 and child.is_file()
             )
             if not files:
-                sources.append(Source(path, UnreadableFile("a folder with no .txt files")))
+                kinds = ", ".join(sorted(FORMATS))
+                sources.append(Source(path, UnreadableFile(f"a folder with no {kinds} files")))
             sources.extend(Source(child) for child in files)
         elif path.exists():
             sources.append(Source(path))
@@ -86,6 +122,19 @@ def collect_sources(paths: Iterable[str | Path]) -> list[Source]:
 
 def read_article_file(path: Path) -> str:
     """The file's text as an article body; the size is checked before anything is read."""
+    return load_article_file(path).text
+
+
+def load_article_file(path: Path) -> ArticleFile:
+    """The file as an article: a web page (by its suffix) or text; ArticleTextError if neither."""
+    data = _read_bytes(path)
+    if FORMATS.get(path.suffix.lower()) == "html":
+        return read_page(data)
+    article = decode_article_bytes(data)
+    return ArticleFile(article.text, FORMATS.get(path.suffix.lower(), "text"), article.encoding)
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -100,28 +149,72 @@ def read_article_file(path: Path) -> str:
         raise UnreadableFile("permission denied") from exc
     except OSError as exc:
         raise UnreadableFile(f"cannot be read ({exc.strerror or exc})") from exc
-    return decode_article(data)
+    return data
 
 
 def decode_article(data: bytes) -> str:
-    """Bytes as received to the body to store: UTF-8 without BOM, `\\n` newlines, else unchanged."""
+    """Bytes as received to the body to store: UTF-8 without BOM, `\\n` newlines, else unchanged
+    (text in another encoding is converted)."""
+    return decode_article_bytes(data).text
+
+
+def decode_article_bytes(data: bytes) -> ArticleFile:
+    """Bytes to a body: UTF-8 as it is; another real text encoding converted (and named)."""
     if len(data) > MAX_BYTES:
         raise _too_large(len(data))
-    data = data.removeprefix(_BOM)
-    if b"\x00" in data:
-        raise BinaryData("binary data (contains NUL bytes), not text")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if _control_share(_CONTROL_BYTES, data) > CONTROL_SHARE_LIMIT:
-            raise BinaryData("binary data (too many control characters), not text") from exc
-        raise NotUtf8(
-            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start} is invalid); "
-            "other encodings are not detected yet, so convert the file to UTF-8 first"
-        ) from exc
+    text, encoding = _decode(data)
     text = normalize_newlines(text)
     check_text(text)
-    return text
+    return ArticleFile(text, encoding=encoding)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    data = data.removeprefix(_BOM)
+    if b"\x00" not in data:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError as exc:
+            invalid = f"byte 0x{data[exc.start]:02x} at offset {exc.start} is invalid"
+    else:
+        invalid = f"a NUL byte at offset {data.index(b'\x00')}"
+    wide = data.startswith((b"\xff\xfe", b"\xfe\xff"))  # UTF-16/32 byte-order marks
+    if not wide and b"\x00" in data:
+        raise BinaryData("binary data (contains NUL bytes), not text")
+    if not wide and _control_share(_CONTROL_BYTES, data) > CONTROL_SHARE_LIMIT:
+        raise BinaryData("binary data (too many control characters), not text")
+    guess = charset_normalizer.from_bytes(data).best()
+    if guess is None or guess.chaos >= MAX_CHAOS:
+        if b"\x00" in data:
+            raise BinaryData("binary data (contains NUL bytes), not text")
+        if _control_share(_CONTROL_BYTES, data[2:]) > CONTROL_SHARE_LIMIT:
+            raise BinaryData("binary data (too many control characters), not text")
+        raise NotUtf8(f"not UTF-8 ({invalid}) and not recognisably any other text encoding")
+    return str(guess), guess.encoding
+
+
+def read_page(data: bytes) -> ArticleFile:
+    """A saved web page: its main text (trafilatura) as the body, and its own metadata."""
+    import trafilatura
+    from trafilatura.metadata import extract_metadata
+
+    if len(data) > MAX_BYTES:
+        raise _too_large(len(data))
+    html, encoding = _decode(data)
+    text = trafilatura.extract(html, output_format="txt", favor_precision=True) or ""
+    words = len(text.split())
+    if words < MIN_PAGE_WORDS:
+        raise NoArticleText(f"a web page with no article text (its main text has {words} words)")
+    text = normalize_newlines(text)
+    check_text(text)
+    found = extract_metadata(html)
+    page = {}
+    if found is not None:
+        for name in ("title", "sitename", "hostname", "date", "url", "author"):
+            value = getattr(found, name, None)
+            if value:
+                page[name] = value
+    raw_sha256 = hashlib.sha256(data).hexdigest()
+    return ArticleFile(text, "html", encoding, raw_sha256, page)
 
 
 def check_text(text: str) -> None:
