@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -440,6 +441,96 @@ class TestArticleAdmin:
         assert client.post(url("article_change", waiting.pk), data).status_code == 302
         waiting.refresh_from_db()
         assert (waiting.title, waiting.body, waiting.imported_at) == ("Better title", "", None)
+
+
+class TestArticleImportInAdmin:
+    """Adding an article by uploading its file or pasting its text: what is blank is inferred."""
+
+    PAGE = (
+        "<html><head><title>Dutch troops leave Lithuania</title>"
+        '<meta property="og:site_name" content="LRT">'
+        '<meta property="article:published_time" content="2023-05-04T08:00:00Z"></head>'
+        "<body><nav>Home News</nav><article><h1>Dutch troops leave Lithuania</h1>"
+        "<p>About 270 Dutch soldiers left the NATO battlegroup in Rukla on Thursday after six "
+        "months in Lithuania, the Lithuanian army said, and a new rotation will arrive in June."
+        "</p></article></body></html>"
+    )
+
+    def post(self, client, **fields):
+        data = {"published_precision": "day", "body": "", **fields}
+        return client.post(url("article_add"), data)
+
+    def test_an_uploaded_web_page_becomes_an_article_with_inferred_metadata(self, client):
+        upload = SimpleUploadedFile("lrt.html", self.PAGE.encode(), content_type="text/html")
+        response = self.post(client, file=upload)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        article = Article.objects.get()
+        assert article.title == "Dutch troops leave Lithuania"
+        assert article.outlet.name == "LRT"
+        assert article.published == date(2023, 5, 4)
+        assert (article.source_format, article.filename) == ("html", "lrt.html")
+        assert "About 270 Dutch soldiers" in article.body and "Home News" not in article.body
+        assert "Title:" in article.metadata_notes
+
+    def test_what_the_editor_typed_wins_over_the_inferred(self, client):
+        outlet = make_outlet("Reuters")
+        response = self.post(
+            client, body="A headline\n\nAbout 500 US troops arrived.", title="Mine",
+            outlet=outlet.pk,
+        )  # fmt: skip
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        article = Article.objects.get()
+        assert (article.title, article.outlet) == ("Mine", outlet)
+
+    def test_a_pasted_text_without_a_title_takes_its_first_line(self, client):
+        assert self.post(client, body="A headline\n\nAbout 500 US troops.").status_code == 302
+        assert Article.objects.get().title == "A headline"
+
+    @pytest.mark.parametrize(
+        ("name", "data", "message"),
+        [
+            ("page.html", b"<html><body><nav>Home</nav></body></html>", "no article text"),
+            ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
+            ("blank.md", b"  \n\n ", "empty (only whitespace)"),
+        ],
+    )
+    def test_a_bad_file_is_refused_naming_it_and_nothing_is_stored(
+        self, client, name, data, message
+    ):
+        response = self.post(client, file=SimpleUploadedFile(name, data))
+        errors = str(response.context["adminform"].form.errors)
+        assert f"{name} cannot be an article" in errors and message in errors
+        assert not Article.objects.exists()
+
+    def test_the_article_page_greys_its_boilerplate_and_names_why(self, client):
+        text = "A headline\n\nAbout 500 US troops arrived.\n\nSubscribe to our newsletter\n"
+        assert self.post(client, body=text).status_code == 302
+        article = Article.objects.get()
+        page = client.get(url("article_change", article.pk)).content.decode()
+        assert '<span class="boilerplate" title="Boilerplate: ' in page
+        assert "Subscribe to our newsletter</span>" in page
+        assert article.body == text
+
+    def test_an_empty_file_is_refused(self, client):
+        response = self.post(client, file=SimpleUploadedFile("empty.txt", b""))
+        assert "The submitted file is empty" in str(response.context["adminform"].form.errors)
+        assert not Article.objects.exists()
+
+    def test_a_file_and_a_pasted_text_together_are_refused(self, client):
+        response = self.post(client, file=SimpleUploadedFile("a.txt", b"Text"), body="Other")
+        assert "not both" in str(response.context["adminform"].form.errors)
+
+    def test_neither_file_nor_text_is_refused(self, client):
+        response = self.post(client, title="Only a title")
+        assert "Upload the article&#x27;s file or paste its text" in str(
+            response.context["adminform"].form.errors
+        )
+
+    def test_the_same_text_retyped_is_refused_naming_the_article(self, client, article):
+        retyped = BODY.upper().replace(" ", "  ")
+        response = self.post(client, body=retyped)
+        errors = str(response.context["adminform"].form.errors)
+        assert "already in the records as" in errors and "other spacing" in errors
 
 
 class TestCitationAdmin:

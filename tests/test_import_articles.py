@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
@@ -162,7 +164,7 @@ class TestImportArticles:
         assert model_to_dict(article) == before
         assert article.imported_at == before_imported_at
         assert out.count(": unchanged article") == 2
-        assert "2 files: 0 created, 0 filled, 2 unchanged, 0 failed" in out
+        assert "2 files: 0 created, 0 filled, 2 unchanged, 0 duplicate, 0 failed" in out
 
     def test_a_matching_sha256_fills_a_curated_article_and_keeps_its_metadata(self, tmp_path):
         outlet = make_outlet("LRT")
@@ -198,7 +200,7 @@ class TestImportArticles:
         lines = out.splitlines()
         assert lines[0].startswith(f"{tmp_path / 'a.txt'}: created")
         assert lines[1].startswith(f"{tmp_path / 'b.txt'}: created")
-        assert lines[-1] == "2 files: 2 created, 0 filled, 0 unchanged, 0 failed"
+        assert lines[-1] == "2 files: 2 created, 0 filled, 0 unchanged, 0 duplicate, 0 failed"
 
     @pytest.mark.parametrize(
         ("name", "make", "reason"),
@@ -229,7 +231,7 @@ class TestImportArticles:
         assert f"{bad}: failed: " in err
         assert reason in err.split(f"{bad}: failed: ")[1].splitlines()[0]
         assert Article.objects.get().body == TEXT
-        assert "2 files: 1 created, 0 filled, 0 unchanged, 1 failed" in out
+        assert "2 files: 1 created, 0 filled, 0 unchanged, 0 duplicate, 1 failed" in out
         assert "1 of 2 files" in error
 
     def test_a_file_the_database_refuses_leaves_its_article_untouched(self, tmp_path):
@@ -249,10 +251,12 @@ class TestImportArticles:
         write(tmp_path, "2.txt", "Curated\n")
         write(tmp_path, "3.txt", "Known\n")
         write(tmp_path, "4.txt", b"")
+        write(tmp_path, "5.txt", "  known \n")
 
         out, _, _ = run_failing_import(tmp_path)
 
-        assert out.splitlines()[-1] == "4 files: 1 created, 1 filled, 1 unchanged, 1 failed"
+        summary = "5 files: 1 created, 1 filled, 1 unchanged, 1 duplicate, 1 failed"
+        assert out.splitlines()[-1] == summary
 
     def test_it_needs_at_least_one_path(self):
         with pytest.raises(CommandError, match="PATH"):
@@ -355,3 +359,89 @@ class TestLoadCurated:
     def test_a_missing_fixture_is_a_clear_error(self, tmp_path):
         with pytest.raises(CommandError, match="Fixture file not found"):
             run_load_curated("--fixture", tmp_path / "nope.json")
+
+
+PAGE = """<html><head><title>US troops arrive in Lithuania | LRT</title>
+<meta property="og:site_name" content="LRT">
+<meta property="article:published_time" content="2022-02-09T10:00:00Z">
+<link rel="canonical" href="https://www.lrt.lt/en/news-in-english/19/1609867"></head>
+<body><nav>Home News Sport Culture</nav><article><h1>US troops arrive in Lithuania</h1>
+<p>About 500 US troops arrived in Lithuania on Wednesday, the defence ministry said. The soldiers
+will stay for several months and train with Lithuanian units.</p>
+<p>Germany also sent 350 soldiers to the NATO battlegroup in Rukla, the ministry added in a
+statement on Wednesday evening.</p></article>
+<footer>Subscribe to our newsletter</footer></body></html>"""
+
+STORY = (
+    "US troops reach Lithuania\n\n"
+    "About 500 U.S. troops arrived in Lithuania on Wednesday to reinforce NATO's eastern flank, "
+    "the defence ministry said. The soldiers, from the 1st Cavalry Division, will train with "
+    "Lithuanian units near the border with Belarus for several months, the ministry said.\n"
+)
+
+
+@pytest.mark.django_db
+class TestArticleForms:
+    """Every form an article arrives in, and what the import makes of it."""
+
+    def test_a_saved_web_page_becomes_its_main_text_with_the_pages_metadata(self, tmp_path):
+        path = write(tmp_path, "lrt.html", PAGE)
+        out, _ = run_import(path)
+        article = Article.objects.get()
+        assert "created" in out
+        assert article.body.startswith("US troops arrive in Lithuania\nAbout 500 US troops")
+        assert "Subscribe" not in article.body and "Home News" not in article.body
+        assert article.source_format == "html"
+        assert article.source_sha256 == hashlib.sha256(PAGE.encode()).hexdigest()
+        assert article.sha256 == text_sha256(article.body)
+        assert article.title == "US troops arrive in Lithuania"
+        assert article.outlet.name == "LRT"
+        assert (article.published, article.published_precision) == (date(2022, 2, 9), "day")
+        assert article.url == "https://www.lrt.lt/en/news-in-english/19/1609867"
+        assert "Outlet:" in article.metadata_notes and "Published:" in article.metadata_notes
+
+    def test_a_web_page_with_no_article_text_fails_and_the_rest_import(self, tmp_path):
+        write(tmp_path, "a.html", "<html><body><nav>Home News Sport</nav></body></html>")
+        write(tmp_path, "b.txt", STORY)
+        _, err, message = run_failing_import(tmp_path)
+        assert "a.html: failed: a web page with no article text" in err
+        assert Article.objects.count() == 1
+        assert "1 of 2 files could not be imported" in message
+
+    def test_markdown_is_stored_as_it_is(self, tmp_path):
+        text = "# Troops in Latvia\n\nCanada leads the **NATO** brigade in Latvia.\n"
+        run_import(write(tmp_path, "latvia.md", text))
+        article = Article.objects.get()
+        assert (article.body, article.source_format) == (text, "markdown")
+
+    def test_text_in_another_encoding_is_converted_and_noted(self, tmp_path):
+        text = "Bundeswehr in Litauen\n\nDie Soldaten grüßen aus Rukla, sagte der Minister.\n"
+        run_import(write(tmp_path, "de.txt", text.encode("cp1252")))
+        article = Article.objects.get()
+        assert article.body == text
+        assert article.encoding != "utf-8"
+        assert f"The file was {article.encoding}, converted to UTF-8." in article.metadata_notes
+
+    def test_the_same_text_retyped_is_a_duplicate_and_not_stored_again(self, tmp_path):
+        run_import(write(tmp_path, "a.txt", STORY))
+        retyped = STORY.replace("NATO's", "NATO\u2019s").replace(" troops", "  troops").upper()
+        out, _ = run_import(write(tmp_path, "b.txt", retyped))
+        original = Article.objects.get()
+        assert f"b.txt: duplicate the same text as article {original.pk}" in out
+
+    def test_the_same_story_in_another_outlet_is_linked_to_its_twin(self, tmp_path):
+        run_import(write(tmp_path, "a.txt", STORY))
+        rerun = "Yanks land in the Baltics\n\n" + STORY.split("\n\n", 1)[1] + "Read more.\n"
+        run_import(write(tmp_path, "b.txt", rerun))
+        first, second = Article.objects.order_by("pk")
+        assert second.twin == first
+        assert f"Tells the same story as article {first.pk}" in second.metadata_notes
+
+    def test_boilerplate_is_marked_and_the_body_left_byte_for_byte(self, tmp_path):
+        text = STORY + "\nSubscribe to our newsletter\nEnter your email to subscribe\n"
+        run_import(write(tmp_path, "a.txt", text))
+        article = Article.objects.get()
+        assert article.body == text
+        marked = [article.body[start:end] for start, end, _ in article.boilerplate]
+        assert any("Subscribe to our newsletter" in span for span in marked)
+        assert not any("500 U.S. troops" in span for span in marked)

@@ -134,6 +134,15 @@ def load_article_file(path: Path) -> ArticleFile:
     return ArticleFile(article.text, FORMATS.get(path.suffix.lower(), "text"), article.encoding)
 
 
+def read_upload(name: str, data: bytes) -> ArticleFile:
+    """An uploaded file (its name and bytes) as an article, like load_article_file."""
+    kind = FORMATS.get(Path(name).suffix.lower())
+    if kind == "html":
+        return read_page(data)
+    article = decode_article_bytes(data)
+    return ArticleFile(article.text, kind or "text", article.encoding)
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size

@@ -1,8 +1,11 @@
 """Storing an article's text: the one place that creates articles from text or fills their body.
 
-Shared by the `import_articles` command and (later) the admin, so both agree on identity: the
-SHA-256 of the text decides whether it is new, already there, or the text a curated fixture
-article has been waiting for.
+Shared by the `import_articles` command and the admin, so both agree on identity: the SHA-256
+of the text decides whether it is new, already there, or the text a curated fixture article has
+been waiting for; the same text with other spacing or quote marks is a duplicate and is not
+stored again; the same story in other words (a wire story run by two outlets) is stored and
+linked to its twin. A new article gets the title, outlet and date its text and page suggest,
+each with a note of where it came from, and its boilerplate marked.
 """
 
 from __future__ import annotations
@@ -13,15 +16,19 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from deployments.records.models import Article, normalize_newlines, text_sha256
+from deployments.records.models import Article, Outlet, normalize_newlines, text_sha256
 
-from .articles import ArticleTextError, check_text, title_from_text
+from .articles import ArticleFile, ArticleTextError, check_text, title_from_text
+from .boilerplate import boilerplate_spans
+from .duplicates import find_twin, fingerprint
+from .metadata import infer_metadata
 
 
 class StoreStatus(StrEnum):
     CREATED = "created"
     FILLED = "filled"
     UNCHANGED = "unchanged"
+    DUPLICATE = "duplicate"
 
 
 class BodyConflict(ArticleTextError):
@@ -29,21 +36,30 @@ class BodyConflict(ArticleTextError):
 
 
 def store_text(text: str, *, filename: str = "") -> tuple[Article, StoreStatus]:
+    """store_article for text as it is (pasted, or a UTF-8 text file)."""
+    return store_article(ArticleFile(text), filename=filename)
+
+
+def store_article(read: ArticleFile, *, filename: str = "") -> tuple[Article, StoreStatus]:
     """Create, fill or find the article whose identity is this text, in one transaction.
 
-    A fixture article (metadata only) keeps its curated title, outlet and date; only its body,
-    filename and import time are set. An existing body is never touched.
+    A fixture article (metadata only) keeps its curated title, outlet and date; its body,
+    source, boilerplate and import time are set. An existing body is never touched. The same
+    text as another article's (normalized) is that article: DUPLICATE, nothing stored.
     """
-    text = normalize_newlines(text)
+    text = normalize_newlines(read.text)
     check_text(text)
     sha256 = text_sha256(text)
     filename = Path(filename).name[:500] if filename else ""
     with transaction.atomic():
         article = Article.objects.select_for_update().filter(sha256=sha256).first()
         if article is None:
+            same = Article.objects.filter(fingerprint=fingerprint(text)).exclude(body="").first()
+            if same is not None:
+                return same, StoreStatus.DUPLICATE
             try:
                 with transaction.atomic():
-                    return _create(text, sha256, filename), StoreStatus.CREATED
+                    return _create(read, text, sha256, filename), StoreStatus.CREATED
             except IntegrityError:
                 # Another import of the same text won the race; fall through and use its row.
                 article = Article.objects.select_for_update().filter(sha256=sha256).first()
@@ -58,20 +74,72 @@ def store_text(text: str, *, filename: str = "") -> tuple[Article, StoreStatus]:
         article.body = text
         article.filename = filename
         article.imported_at = timezone.now()
-        article.save(update_fields=["body", "filename", "imported_at"])
+        fields = source_fields(read, text)
+        for name, value in fields.items():
+            setattr(article, name, value)
+        article.save(update_fields=["body", "filename", "imported_at", *fields])
         return article, StoreStatus.FILLED
 
 
-def _create(text: str, sha256: str, filename: str) -> Article:
-    source = f"the file {filename}" if filename else "the imported text"
-    return Article.objects.create(
-        title=title_from_text(text),
-        sha256=sha256,
-        body=text,
-        filename=filename,
-        imported_at=timezone.now(),
-        metadata_notes=(
-            f"Title taken from the first line of {source} at import; "
-            "outlet and publication date not yet known."
-        ),
-    )
+def source_fields(read: ArticleFile, text: str) -> dict:
+    return {
+        "source_format": read.format,
+        "encoding": read.encoding,
+        "source_sha256": read.raw_sha256,
+        "boilerplate": [[span.start, span.end, span.reason] for span in boilerplate_spans(text)],
+        "fingerprint": fingerprint(text),
+    }
+
+
+def _create(read: ArticleFile, text: str, sha256: str, filename: str) -> Article:
+    article = Article(sha256=sha256, body=text, filename=filename)
+    prepare_new(article, read)
+    article.full_clean(exclude=["outlet", "twin"])  # truncates the date to its precision
+    article.save()
+    return article
+
+
+def prepare_new(article: Article, read: ArticleFile) -> None:
+    """Fill a new article's blank metadata from its text and page, noting where each came from
+    (what an editor typed is kept), mark its boilerplate, and link its twin if it has one."""
+    text = article.body
+    found = infer_metadata(text, page=read.page, filename=article.filename)
+    notes = [article.metadata_notes] if article.metadata_notes else []
+    if not article.title:
+        article.title = title_from_text(text)
+        if found.title is not None:
+            article.title = str(found.title.value)[:500]
+            notes.append(f"Title: {found.title.note}.")
+    if article.outlet_id is None:
+        if found.outlet is not None:
+            name = str(found.outlet.value)[:200]
+            outlet = Outlet.objects.filter(name__iexact=name).first()
+            if outlet is None:
+                outlet = Outlet.objects.create(name=name)
+                notes.append(f"Outlet: {found.outlet.note} (a new outlet: check its kind).")
+            else:
+                notes.append(f"Outlet: {found.outlet.note}.")
+            article.outlet = outlet
+        else:
+            notes.append("Outlet: not found in the text; set it by hand.")
+    if article.published is None:
+        if found.published is not None:
+            article.published = found.published.value
+            article.published_precision = found.published.precision or "day"
+            notes.append(f"Published: {found.published.note}.")
+        else:
+            notes.append("Publication date: not found in the text; set it by hand.")
+    if not article.url and found.url is not None:
+        article.url = str(found.url.value)[:1000]
+    if read.encoding.replace("_", "-").lower() != "utf-8":
+        notes.append(f"The file was {read.encoding}, converted to UTF-8.")
+    others = Article.objects.exclude(body="").exclude(pk=article.pk).values_list("pk", "body")
+    twin = find_twin(text, others.iterator())
+    if twin is not None:
+        article.twin_id = twin[0]
+        shared = f"{twin[1]:.0%} of phrases shared"
+        notes.append(f"Tells the same story as article {twin[0]} ({shared}).")
+    article.metadata_notes = " ".join(notes)
+    article.imported_at = timezone.now()
+    for name, value in source_fields(read, text).items():
+        setattr(article, name, value)

@@ -17,6 +17,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import bulk_update_with_history
 
+from deployments.ingest.articles import ArticleFile
+from deployments.ingest.importing import prepare_new, source_fields
+
 from .citations import segments, sentence_bounds
 from .forms import ArticleForm, CitationForm, CitationFormSet
 from .models import Article, Citation, Event, Outlet
@@ -249,7 +252,7 @@ class ArticleAdmin(HistoryAdmin):
     list_select_related = ["outlet"]
     list_filter = ["outlet", "published_precision"]
     search_fields = ["title", "outlet__name"]
-    autocomplete_fields = ["outlet"]
+    autocomplete_fields = ["outlet", "twin"]
     date_hierarchy = "published"
     ordering = ["-published", "title"]
     view_on_site = False
@@ -270,14 +273,15 @@ class ArticleAdmin(HistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [
+                ("Text", {"fields": ["file", "body"]}),
                 (None, {"fields": self.metadata}),
-                ("Text", {"fields": ["body"]}),
                 ("Notes", {"fields": ["metadata_notes"]}),
             ]
         text = ["sha256", "body"] if not obj.body else ["sha256", "highlighted_body"]
+        source = [("filename", "imported_at"), ("source_format", "encoding"), "source_sha256"]
         return [
-            (None, {"fields": self.metadata}),
-            ("Text", {"fields": [*text, ("filename", "imported_at")]}),
+            (None, {"fields": [*self.metadata, "twin"]}),
+            ("Text", {"fields": [*text, *source]}),
             ("Events citing it", {"fields": ["citing_events"]}),
             ("Notes", {"fields": ["metadata_notes"]}),
         ]
@@ -285,11 +289,25 @@ class ArticleAdmin(HistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["sha256", "filename", "imported_at", "highlighted_body", "citing_events"]
+        return [
+            "sha256",
+            "filename",
+            "imported_at",
+            "source_format",
+            "encoding",
+            "source_sha256",
+            "highlighted_body",
+            "citing_events",
+        ]
 
     def save_model(self, request, obj, form, change):
-        if "body" in form.changed_data:
+        if not change:
+            obj.filename = form.cleaned_data["file"].name[:500] if form.cleaned_data["file"] else ""
+            prepare_new(obj, form.read)
+        elif "body" in form.changed_data:
             obj.imported_at = timezone.now()
+            for name, value in source_fields(ArticleFile(obj.body), obj.body).items():
+                setattr(obj, name, value)
         super().save_model(request, obj, form, change)
 
     @admin.display(description="Published", ordering="published")
@@ -306,12 +324,20 @@ class ArticleAdmin(HistoryAdmin):
 
     @admin.display(description="Text, with cited passages marked")
     def highlighted_body(self, article: Article) -> str:
-        """Each cited span marked and linked to its event; overlapping spans are split."""
+        """Each cited span marked and linked to its event (overlapping spans are split);
+        boilerplate greyed, with its reason on hover."""
         citations = article.citations.select_related("event")
+        spans = [(c.start, c.end, c) for c in citations]
+        spans += [(start, end, reason) for start, end, reason in article.boilerplate]
         pieces = []
-        for text, cited in segments(article.body, [(c.start, c.end, c) for c in citations]):
+        for text, marks in segments(article.body, spans):
+            cited = [mark for mark in marks if isinstance(mark, Citation)]
             if not cited:
-                pieces.append(format_html("{}", text))
+                reasons = [mark for mark in marks if isinstance(mark, str)]
+                template = '<span class="boilerplate" title="Boilerplate: {}">{}</span>'
+                pieces.append(
+                    format_html(template, reasons[0], text) if reasons else format_html("{}", text)
+                )
                 continue
             events = list(dict.fromkeys(citation.event for citation in cited))
             pieces.append(

@@ -8,10 +8,23 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 
-from deployments.ingest.articles import ArticleTextError, check_text
+from deployments.ingest.articles import (
+    MAX_BYTES,
+    ArticleFile,
+    ArticleTextError,
+    check_text,
+    read_upload,
+)
 
 from .citations import Span, context, locate
-from .models import Article, Citation, Event, normalize_newlines, text_sha256
+from .models import (
+    Article,
+    Citation,
+    Event,
+    normalize_newlines,
+    text_fingerprint,
+    text_sha256,
+)
 
 
 def occurrence_label(body: str, span: Span) -> str:
@@ -126,7 +139,15 @@ class CitationFormSet(BaseInlineFormSet):
 
 
 class ArticleForm(forms.ModelForm):
-    """The body can be pasted only while it is empty; its SHA-256 becomes the article's identity."""
+    """A new article from a pasted text or an uploaded file (text, Markdown or a saved web page);
+    its SHA-256 becomes its identity, and what the editor leaves blank is inferred from it. On
+    a curated article the body can be pasted only while it is empty."""
+
+    file = forms.FileField(
+        required=False,
+        help_text="A .txt, .md or .html/.htm file (a saved web page), at most 5 MB, in any "
+        "text encoding. Or paste the text below.",
+    )
 
     class Meta:
         model = Article
@@ -136,19 +157,27 @@ class ArticleForm(forms.ModelForm):
             "published",
             "published_precision",
             "url",
+            "twin",
             "body",
             "metadata_notes",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.read: ArticleFile | None = None
         if "url" in self.fields:
             self.fields["url"].label = "URL"
+        if not self.instance.pk:
+            for name in ("title", "outlet", "published", "url"):
+                if name in self.fields:
+                    self.fields[name].required = False
+            if "title" in self.fields:
+                self.fields["title"].help_text = "Leave blank to take it from the text."
         if "body" in self.fields:
             body = self.fields["body"]
             body.strip = False
             body.widget.attrs["rows"] = 20
-            body.required = not self.instance.pk
+            body.required = False
             if self.instance.pk:
                 body.help_text = (
                     "Not imported yet. Paste this article's exact text: it must have the SHA-256 "
@@ -156,35 +185,75 @@ class ArticleForm(forms.ModelForm):
                     "Or leave it empty."
                 )
             else:
-                body.help_text = "Paste the article's full text exactly as published."
+                body.help_text = (
+                    "Paste the article's full text exactly as published (or upload its file "
+                    "above). Title, outlet and date left blank are inferred from it, with a note."
+                )
 
     def clean_body(self) -> str:
         body = normalize_newlines(self.cleaned_data["body"])
         if self.instance.pk and not body:
             return body
+        if not body:
+            return body  # checked in clean(), where the file is known too
         try:
             check_text(body)
         except ArticleTextError as error:
             raise ValidationError(f"This text cannot be an article: {error}.") from error
-        sha256 = text_sha256(body)
+        return body
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, body = cleaned.get("file"), cleaned.get("body")
+        if "body" not in cleaned or self.has_error("file"):  # already refused
+            return cleaned
         if self.instance.pk:
-            if sha256 != self.instance.sha256:
-                raise ValidationError(
-                    "This is not the text this article was curated from (its SHA-256 differs). "
-                    "Paste the exact text, or add it as a new article."
-                )
-            return body
+            if body:
+                self._check_curated_text(body)
+            return cleaned
+        if upload and body:
+            raise ValidationError("Upload a file or paste a text, not both.")
+        if upload:
+            try:
+                self.read = read_upload(upload.name, upload.read(MAX_BYTES + 1))
+            except ArticleTextError as error:
+                self.add_error("file", f"{upload.name} cannot be an article: {error}.")
+                return cleaned
+            body = cleaned["body"] = self.read.text
+        elif body:
+            self.read = ArticleFile(body)
+        else:
+            raise ValidationError("Upload the article's file or paste its text.")
+        self._check_new_text(body)
+        return cleaned
+
+    def _check_curated_text(self, body: str) -> None:
+        if text_sha256(body) != self.instance.sha256:
+            self.add_error(
+                "body",
+                "This is not the text this article was curated from (its SHA-256 differs). "
+                "Paste the exact text, or add it as a new article.",
+            )
+
+    def _check_new_text(self, body: str) -> None:
+        sha256 = text_sha256(body)
         existing = Article.objects.filter(sha256=sha256).first()
+        retyped = existing is None
+        if existing is None:
+            existing = (
+                Article.objects.filter(fingerprint=text_fingerprint(body)).exclude(body="").first()
+            )
         if existing is not None:
             url = reverse("admin:records_article_change", args=[existing.pk])
             if existing.body:
                 raise ValidationError(
                     format_html(
                         'This text is already in the records as <a href="{}">“{}”</a> '
-                        "(article {}).",
+                        "(article {}){}.",
                         url,
                         existing,
                         existing.pk,
+                        ", with other spacing or quote marks" if retyped else "",
                     )
                 )
             raise ValidationError(
@@ -198,4 +267,3 @@ class ArticleForm(forms.ModelForm):
                 )
             )
         self.instance.sha256 = sha256
-        return body

@@ -30,10 +30,30 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# Curly quotes, en and em dashes, no-break space: how copies of one text differ.
+_FOLD = str.maketrans("\u2018\u2019\u201c\u201d\u2013\u2014\xa0", "''\"\"-- ")
+
+
+def normalized_text(text: str) -> str:
+    """Case, spacing, curly quotes and dashes folded."""
+    return " ".join(text.translate(_FOLD).casefold().split())
+
+
+def text_fingerprint(text: str) -> str:
+    """SHA-256 of the normalized text: equal for duplicates (the same text, retyped)."""
+    return text_sha256(normalized_text(text))
+
+
 class Precision(models.TextChoices):
     DAY = "day", "day"
     MONTH = "month", "month"
     YEAR = "year", "year"
+
+
+class SourceFormat(models.TextChoices):
+    TEXT = "text", "plain text"
+    MARKDOWN = "markdown", "Markdown"
+    HTML = "html", "saved web page"
 
 
 class OutletKind(models.TextChoices):
@@ -183,6 +203,38 @@ class Article(models.Model):
     metadata_notes = models.TextField(
         blank=True, help_text="Where the title, outlet and date came from, and any doubts."
     )
+    source_format = models.CharField(
+        max_length=10, choices=SourceFormat.choices, default=SourceFormat.TEXT
+    )
+    encoding = models.CharField(
+        max_length=40, default="utf-8", help_text="The file's encoding; the body is UTF-8."
+    )
+    source_sha256 = models.CharField(
+        "source SHA-256",
+        max_length=64,
+        blank=True,
+        help_text="Of the file as received, when the body was taken out of it (a web page).",
+    )
+    boilerplate = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[start, end, reason] spans of the body that are not the article (sign-up "
+        "prompts, read-more lists...): marked, never removed, skipped by readers and extraction.",
+    )
+    fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="SHA-256 of the text with case, spacing and quote marks folded: duplicates.",
+    )
+    twin = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="twins",
+        help_text="The same story in another article (a near-duplicate text, e.g. a wire story).",
+    )
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     history = HistoricalRecords(excluded_fields=["body"])
@@ -199,6 +251,13 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if self.body and not self.fingerprint:
+            self.fingerprint = text_fingerprint(self.body)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "fingerprint"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("admin:records_article_change", args=[self.pk])

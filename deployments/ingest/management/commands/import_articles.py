@@ -1,4 +1,5 @@
-"""`import_articles PATH...`: store article text files, one transaction per file."""
+"""`import_articles PATH...`: store article files (text, Markdown, saved web pages), one
+transaction per file."""
 
 from __future__ import annotations
 
@@ -6,19 +7,22 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
+from tqdm import tqdm
 
-from deployments.ingest.articles import ArticleTextError, collect_sources, read_article_file
-from deployments.ingest.importing import StoreStatus, store_text
+from deployments.ingest.articles import ArticleTextError, collect_sources, load_article_file
+from deployments.ingest.importing import StoreStatus, store_article
 
 FAILED = "failed"
 
 
 class Command(BaseCommand):
     help = (
-        "Import article text files (UTF-8, at most 5 MB each). Each PATH is a .txt file or a "
-        "folder whose *.txt files are imported in name order (subfolders and hidden files are "
-        "not searched). A text already imported is left unchanged; one matching a curated "
-        "article's SHA-256 fills that article's body. Exits non-zero if any file failed."
+        "Import article files: .txt and .md as they are, .html/.htm saved web pages by their "
+        "main text; at most 5 MB each, text in any real encoding (converted to UTF-8). Each "
+        "PATH is a file or a folder whose article files are imported in name order (subfolders "
+        "and hidden files are not searched). A text already imported is left unchanged, the "
+        "same text with other spacing is a duplicate and not stored again; one matching a "
+        "curated article's SHA-256 fills that article's body. Exits non-zero if any file failed."
     )
 
     def add_arguments(self, parser):
@@ -26,19 +30,26 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths: list[str], **options) -> None:
         counts: Counter[str] = Counter()
-        for source in collect_sources(paths):
+        sources = collect_sources(paths)
+        # The bar goes to the raw stream (OutputWrapper ends every write with a newline), and
+        # only to a terminal: lines about files go through bar.write so the two do not mix.
+        bar = tqdm(sources, unit="file", file=self.stderr._out, leave=False, disable=None)
+        for source in bar:
             try:
                 if source.error is not None:
                     raise source.error
-                text = read_article_file(source.path)
-                article, status = store_text(text, filename=source.path.name)
+                article, status = store_article(
+                    load_article_file(source.path), filename=source.path.name
+                )
             except ArticleTextError as exc:
-                self._fail(source.path, str(exc), counts)
+                self._fail(bar, source.path, str(exc), counts)
             except IntegrityError as exc:
-                self._fail(source.path, f"the database refused it ({exc})", counts)
+                self._fail(bar, source.path, f"the database refused it ({exc})", counts)
             else:
                 counts[status] += 1
-                self.stdout.write(f'{source.path}: {status} article {article.pk} "{article.title}"')
+                what = "the same text as" if status == StoreStatus.DUPLICATE else ""
+                line = f"{source.path}: {status}{' ' + what if what else ''} article {article.pk}"
+                self._out(bar, f'{line} "{article.title}"')
 
         total = sum(counts.values())
         statuses = [*StoreStatus, FAILED]
@@ -47,6 +58,15 @@ class Command(BaseCommand):
         if counts[FAILED]:
             raise CommandError(f"{counts[FAILED]} of {total} files could not be imported.")
 
-    def _fail(self, path, reason: str, counts: Counter[str]) -> None:
+    def _out(self, bar, line: str) -> None:
+        if bar.disable:
+            self.stdout.write(line)
+        else:
+            bar.write(line, file=self.stdout._out)
+
+    def _fail(self, bar, path, reason: str, counts: Counter[str]) -> None:
         counts[FAILED] += 1
-        self.stderr.write(f"{path}: failed: {reason}")
+        if bar.disable:
+            self.stderr.write(f"{path}: failed: {reason}")
+        else:
+            bar.write(f"{path}: failed: {reason}", file=self.stderr._out)
