@@ -6,23 +6,29 @@ from dataclasses import replace
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_last_value_from_parameters
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, ForeignKey, Q
 from django.db.models.functions import Substr
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import bulk_update_with_history
 
+from deployments.extraction.suggestions import accept, corroborate, dismiss, suggestions
 from deployments.ingest.articles import ArticleFile
 from deployments.ingest.importing import prepare_new, source_fields
 
 from .citations import segments, sentence_bounds
+from .contributors import contributor_name
 from .forms import ArticleForm, CitationForm, CitationFormSet
-from .models import Article, Citation, Event, Outlet
+from .models import Article, Citation, Event, Outlet, format_with_precision
 
 
 class _HistoryChanges(HistoricalRecordContextHelper):
@@ -310,6 +316,66 @@ class ArticleAdmin(HistoryAdmin):
                 setattr(obj, name, value)
         super().save_model(request, obj, form, change)
 
+    def get_urls(self):
+        suggest = self.admin_site.admin_view(self.suggest_view)
+        return [
+            path("<path:object_id>/suggest/", suggest, name="records_article_suggest"),
+            *super().get_urls(),
+        ]
+
+    def suggest_view(self, request, object_id):
+        """The extraction assistant: candidates beside the text; accept, corroborate, dismiss."""
+        article = get_object_or_404(Article, pk=object_id)
+        if not (
+            self.has_change_permission(request, article)
+            and request.user.has_perm("records.add_event")
+        ):
+            raise PermissionDenied
+        here = reverse("admin:records_article_suggest", args=[article.pk])
+        if not article.body:
+            messages.error(request, "This article has no text yet: import it first.")
+            return redirect(reverse("admin:records_article_change", args=[article.pk]))
+        found = suggestions(article)
+        if request.method == "POST":
+            chosen = next((s for s in found if s.key == request.POST.get("key")), None)
+            action = request.POST.get("action")
+            if chosen is None or action not in ("accept", "corroborate", "dismiss"):
+                messages.error(request, "That candidate is no longer proposed; here is the list.")
+                return redirect(here)
+            return self._act(request, article, chosen, action, here)
+        shown = [_labelled(s) for s in found]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Suggested events: {article}",
+            "article": article,
+            "suggestions": shown,
+            "dismissed": article.dismissed.count(),
+            "marked_body": _marked_body(article, found),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/records/article/suggest.html", context)
+
+    def _act(self, request, article, chosen, action, here):
+        if action == "dismiss":
+            dismiss(article, chosen.candidate, request.user)
+            messages.info(request, "Dismissed: it will not be proposed again.")
+            return redirect(here)
+        if action == "corroborate":
+            if chosen.event is None:
+                messages.error(request, "That candidate matches no event any more.")
+                return redirect(here)
+            corroborate(article, chosen.candidate, chosen.event)
+            messages.success(request, f"Added as a source of event {chosen.event.pk}.")
+            return redirect(here)
+        try:
+            event = accept(article, chosen.candidate)
+        except ValidationError as error:
+            problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+            messages.error(request, f"It cannot become an event as it is ({problems}).")
+            return redirect(here)
+        messages.success(request, "A draft event with its citation: check it, then save.")
+        return redirect(reverse("admin:records_event_change", args=[event.pk]))
+
     @admin.display(description="Published", ordering="published")
     def published_with_precision(self, article: Article) -> str:
         return article.published_display or "-"
@@ -334,9 +400,8 @@ class ArticleAdmin(HistoryAdmin):
             cited = [mark for mark in marks if isinstance(mark, Citation)]
             if not cited:
                 reasons = [mark for mark in marks if isinstance(mark, str)]
-                template = '<span class="boilerplate" title="Boilerplate: {}">{}</span>'
                 pieces.append(
-                    format_html(template, reasons[0], text) if reasons else format_html("{}", text)
+                    _boilerplate(reasons[0], text) if reasons else format_html("{}", text)
                 )
                 continue
             events = list(dict.fromkeys(citation.event for citation in cited))
@@ -426,3 +491,49 @@ class CitationAdmin(CitationDisplay, HistoryAdmin):
     @admin.display(description="Quote")
     def quote_excerpt(self, citation: Citation) -> str:
         return Truncator(citation.quote_text).chars(120) or "(article text not imported yet)"
+
+
+def _labelled(suggestion) -> dict:
+    """A suggestion with the words the page shows for its codes."""
+    c = suggestion.candidate
+    qualifier = {"about": "about ", "at_least": "at least ", "up_to": "up to "}
+    return {
+        "candidate": c,
+        "key": suggestion.key,
+        "event": suggestion.event,
+        "cited": suggestion.cited,
+        "qualifier_label": qualifier.get(c.qualifier, ""),
+        "contributor_label": contributor_name(c.contributor) if c.contributor else "?",
+        "host_label": countries.name(c.host_country) if c.host_country else "no single host",
+        "date_label": (
+            format_with_precision(c.date, c.date_precision) if c.date else "date not stated"
+        ),
+    }
+
+
+def _boilerplate(reason: str, text: str) -> str:
+    return format_html('<span class="boilerplate" title="Boilerplate: {}">{}</span>', reason, text)
+
+
+def _marked_body(article: Article, found) -> str:
+    """The text with each candidate's sentence marked and numbered, boilerplate greyed."""
+    spans = [(s.candidate.start, s.candidate.end, n) for n, s in enumerate(found, 1)]
+    spans += [(start, end, reason) for start, end, reason in article.boilerplate]
+    pieces = []
+    for text, marks in segments(article.body, spans):
+        numbers = [mark for mark in marks if isinstance(mark, int)]
+        reasons = [mark for mark in marks if isinstance(mark, str)]
+        if numbers:
+            pieces.append(
+                format_html(
+                    '<mark class="candidate-sentence" id="sentence-{}">{}<sup>{}</sup></mark>',
+                    numbers[0],
+                    text,
+                    ", ".join(str(n) for n in numbers),
+                )
+            )
+        elif reasons:
+            pieces.append(_boilerplate(reasons[0], text))
+        else:
+            pieces.append(format_html("{}", text))
+    return mark_safe("".join(pieces))  # noqa: S308

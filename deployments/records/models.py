@@ -6,6 +6,7 @@ import hashlib
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, models
@@ -539,3 +540,25 @@ class Citation(models.Model):
     @property
     def quote(self) -> str:
         return self.article.body[self.start : self.end]
+
+
+class DismissedCandidate(models.Model):
+    """A candidate event the extraction assistant proposed and an editor turned down: it is not
+    proposed again for that article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="dismissed")
+    key = models.CharField(
+        max_length=200, help_text="start:end:host:contributor:quantity:kind of the candidate."
+    )
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "key"], name="dismissed_candidate_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.key}"

@@ -1,0 +1,1 @@
+"""Rule-based extraction of candidate deployment events from article text."""
