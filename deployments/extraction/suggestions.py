@@ -38,7 +38,12 @@ def key_of(candidate: Candidate) -> str:
 def candidates_for(article: Article) -> list[Candidate]:
     """The article's candidates from its text outside boilerplate."""
     skip = [(start, end) for start, end, _ in article.boilerplate]
-    return extract(article.body, skip=skip, published=article.published)
+    return extract(
+        article.body,
+        skip=skip,
+        published=article.published,
+        published_precision=article.published_precision,
+    )
 
 
 def suggestions(article: Article) -> list[Suggestion]:

@@ -41,8 +41,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="One JSON object a line.")
 
     def handle(self, *args, source: str, json: bool, **options) -> None:
-        text, skip, published = self._read(source)
-        candidates = extract(text, skip=skip, published=published)
+        text, skip, published, precision = self._read(source)
+        candidates = extract(text, skip=skip, published=published, published_precision=precision)
         for candidate in candidates:
             if json:
                 self.stdout.write(_json_line(candidate))
@@ -61,15 +61,16 @@ class Command(BaseCommand):
             if not article.body:
                 raise CommandError(f"article {source} has no text yet: import it first")
             skip = [(start, end) for start, end, _ in article.boilerplate]
-            return article.body, skip, article.published
+            return article.body, skip, article.published, article.published_precision
         try:
             read = load_article_file(path)
         except ArticleTextError as error:
             raise CommandError(f"{source}: {error}") from None
         skip = [(span.start, span.end) for span in boilerplate_spans(read.text)]
         found = infer_metadata(read.text, page=read.page, filename=path.name)
-        published = found.published.value if found.published is not None else None
-        return read.text, skip, published
+        if found.published is None:
+            return read.text, skip, None, "day"
+        return read.text, skip, found.published.value, found.published.precision or "day"
 
 
 def _json_line(candidate) -> str:
