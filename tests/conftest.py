@@ -28,3 +28,19 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def editor(db):
+    """A staff login in the Editors group (made by migration), as create_editor makes one."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("eddie", password="not-used-here", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -26,16 +25,8 @@ QUOTE = "The United States has deployed about 500 soldiers to Lithuania."
 
 
 @pytest.fixture
-def editor(db) -> User:
-    user = User.objects.create_user("eddie", password="not-used-here", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def client(client, editor):
-    client.force_login(editor)
-    return client
+def client(editor_client):
+    return editor_client
 
 
 @pytest.fixture

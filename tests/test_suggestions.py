@@ -6,7 +6,6 @@ import re
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from deployments.extraction.suggestions import candidates_for, key_of
@@ -23,19 +22,6 @@ SENTENCE = (
     "About 350 German soldiers arrived in Lithuania on February 14, 2022, the defence ministry "
     "said."
 )
-
-
-@pytest.fixture
-def editor(db) -> User:
-    user = User.objects.create_user("eddie", password="not-used-here", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 @pytest.fixture
@@ -62,21 +48,21 @@ def test_the_candidates_come_from_the_text_not_its_boilerplate(db, article):
     assert BODY[candidate.start : candidate.end] == SENTENCE == candidate.quote
 
 
-def test_the_page_shows_each_candidate_beside_its_marked_sentence(client, article):
-    page = client.get(suggest_url(article)).content.decode()
+def test_the_page_shows_each_candidate_beside_its_marked_sentence(editor_client, article):
+    page = editor_client.get(suggest_url(article)).content.decode()
     assert "Accept as a draft event" in page
     assert re.search(r'<mark class="candidate-sentence" id="sentence-\d">' + SENTENCE, page)
     assert "Subscribe to our newsletter" in page and 'class="boilerplate"' in page
 
 
-def test_the_article_page_links_to_its_suggestions(client, article):
-    page = client.get(reverse("admin:records_article_change", args=[article.pk])).content
+def test_the_article_page_links_to_its_suggestions(editor_client, article):
+    page = editor_client.get(reverse("admin:records_article_change", args=[article.pk])).content
     assert suggest_url(article).encode() in page
 
 
-def test_accepting_creates_a_draft_event_citing_the_sentence(client, article):
+def test_accepting_creates_a_draft_event_citing_the_sentence(editor_client, article):
     key = key_of(german(article))
-    response = client.post(suggest_url(article), {"key": key, "action": "accept"})
+    response = editor_client.post(suggest_url(article), {"key": key, "action": "accept"})
     event = Event.objects.get()
     assert response.url == reverse("admin:records_event_change", args=[event.pk])
     assert (event.status, event.host_country, event.contributor) == ("draft", "LT", "DE")
@@ -86,24 +72,24 @@ def test_accepting_creates_a_draft_event_citing_the_sentence(client, article):
     assert citation.quote == SENTENCE
 
 
-def test_a_candidate_matching_an_event_is_offered_as_its_source(client, article):
+def test_a_candidate_matching_an_event_is_offered_as_its_source(editor_client, article):
     other = make_article("Earlier report\n\nGermany sent 350 soldiers to Lithuania.")
     event = make_event(contributor="DE", quantity=350, date=date(2022, 2, 7), summary="DE 350")
     cite(event, other, "Germany sent 350 soldiers to Lithuania.")
-    page = client.get(suggest_url(article)).content.decode()
+    page = editor_client.get(suggest_url(article)).content.decode()
     assert f"Add as a source of event {event.pk}" in page
     key = key_of(german(article))
-    client.post(suggest_url(article), {"key": key, "action": "corroborate"})
+    editor_client.post(suggest_url(article), {"key": key, "action": "corroborate"})
     assert Event.objects.count() == 1
     assert event.citations.get(article=article).quote == SENTENCE
-    assert "Already cited by" in client.get(suggest_url(article)).content.decode()
+    assert "Already cited by" in editor_client.get(suggest_url(article)).content.decode()
 
 
-def test_a_dismissed_candidate_stays_dismissed(client, article):
+def test_a_dismissed_candidate_stays_dismissed(editor_client, article):
     key = key_of(german(article))
-    client.post(suggest_url(article), {"key": key, "action": "dismiss"})
+    editor_client.post(suggest_url(article), {"key": key, "action": "dismiss"})
     assert DismissedCandidate.objects.get().key == key
-    page = client.get(suggest_url(article)).content.decode()
+    page = editor_client.get(suggest_url(article)).content.decode()
     assert SENTENCE not in page.split('class="article-body')[0]
     assert f'value="{key}"' not in page
 
@@ -111,15 +97,15 @@ def test_a_dismissed_candidate_stays_dismissed(client, article):
 @pytest.mark.parametrize(
     "post", [{"key": "0:1:LT:DE:1:increase", "action": "accept"}, {"action": "x"}]
 )
-def test_an_unknown_candidate_or_action_changes_nothing(client, article, post):
-    response = client.post(suggest_url(article), post, follow=True)
+def test_an_unknown_candidate_or_action_changes_nothing(editor_client, article, post):
+    response = editor_client.post(suggest_url(article), post, follow=True)
     assert "no longer proposed" in response.content.decode()
     assert not Event.objects.exists() and not Citation.objects.exists()
 
 
-def test_readers_and_anonymous_users_cannot_reach_it(client, article, django_user_model):
-    client.logout()
-    assert client.get(suggest_url(article)).status_code == 302  # to the login page
+def test_readers_and_anonymous_users_cannot_reach_it(editor_client, article, django_user_model):
+    editor_client.logout()
+    assert editor_client.get(suggest_url(article)).status_code == 302  # to the login page
     reader = django_user_model.objects.create_user("reader", password="x", is_staff=True)
-    client.force_login(reader)
-    assert client.get(suggest_url(article)).status_code == 403
+    editor_client.force_login(reader)
+    assert editor_client.get(suggest_url(article)).status_code == 403
