@@ -223,3 +223,54 @@ def test_the_exports_follow_the_zoom(page: Page, site, errors):
     page.evaluate("Plotly.relayout('timeline-chart', {'xaxis.autorange': true})")
     assert "view_from" not in pdf.get_attribute("href")
     assert errors == []
+
+
+WIRE_PAGE = """<html><head><title>Canada sends more troops to Latvia | Baltic Wire</title>
+<meta property="og:site_name" content="Baltic Wire">
+<meta property="article:published_time" content="2024-03-05T09:00:00Z"></head>
+<body><nav>Home World Sport</nav><article><h1>Canada sends more troops to Latvia</h1>
+<p>About 1,200 Canadian soldiers will arrive in Latvia this spring to reinforce the NATO brigade
+there, the Canadian defence ministry said on Tuesday.</p>
+<p>The deployment doubles Canada's presence in the Baltic country, officials said.</p>
+</article><footer>Subscribe to our newsletter</footer></body></html>"""
+
+
+def test_an_editor_uploads_a_page_accepts_a_suggestion_and_readers_see_its_quote(
+    page: Page, site, tmp_path, django_user_model, errors
+):
+    from django.contrib.auth.models import Group
+
+    editor = django_user_model.objects.create_user("edna", password="a-long-pass-123")
+    editor.is_staff = True
+    editor.save()
+    editor.groups.add(Group.objects.get(name="Editors"))
+    upload = tmp_path / "canada.html"
+    upload.write_text(WIRE_PAGE)
+
+    page.goto(site + "/admin/login/")
+    page.fill("#id_username", "edna")
+    page.fill("#id_password", "a-long-pass-123")
+    page.click("input[type=submit]")
+    page.goto(site + "/admin/records/article/add/")
+    page.set_input_files("#id_file", str(upload))
+    page.click("input[name=_continue]")
+    expect(page.locator("#id_title")).to_have_value("Canada sends more troops to Latvia")
+
+    page.get_by_role("link", name="Suggest events").click()
+    sentence = page.locator("mark.candidate-sentence", has_text="About 1,200 Canadian soldiers")
+    expect(sentence).to_be_visible()
+    card = page.locator("li.candidate", has_text="about 1,200 troops · from Canada")
+    card.get_by_role("button", name="Accept as a draft event").click()
+
+    expect(page.locator("#id_contributor")).to_have_value("CA")
+    expect(page.locator("#id_quantity")).to_have_value("1200")
+    page.fill("#id_summary", "Canada sends about 1,200 more troops to Latvia")
+    page.select_option("#id_status", "published")
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.goto(site + "/?host=LV")
+    page.get_by_role("link", name=re.compile("Canada sends about 1,200")).first.click()
+    quote = page.locator("#event-detail mark", has_text="About 1,200 Canadian soldiers")
+    expect(quote).to_be_visible()
+    assert errors == []
