@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from .conftest import EDITOR_PASSWORD
+
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.browser,
@@ -236,20 +238,14 @@ there, the Canadian defence ministry said on Tuesday.</p>
 
 
 def test_an_editor_uploads_a_page_accepts_a_suggestion_and_readers_see_its_quote(
-    page: Page, site, tmp_path, django_user_model, errors
+    page: Page, site, tmp_path, editor, errors
 ):
-    from django.contrib.auth.models import Group
-
-    editor = django_user_model.objects.create_user("edna", password="a-long-pass-123")
-    editor.is_staff = True
-    editor.save()
-    editor.groups.add(Group.objects.get(name="Editors"))
     upload = tmp_path / "canada.html"
     upload.write_text(WIRE_PAGE)
 
     page.goto(site + "/admin/login/")
-    page.fill("#id_username", "edna")
-    page.fill("#id_password", "a-long-pass-123")
+    page.fill("#id_username", editor.username)
+    page.fill("#id_password", EDITOR_PASSWORD)
     page.click("input[type=submit]")
     page.goto(site + "/admin/records/article/add/")
     page.set_input_files("#id_file", str(upload))
