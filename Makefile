@@ -15,13 +15,13 @@ LOCAL_ENV = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .local/secret_key)}"
 	DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-false}" \
 	SEEDS_DIR="$(SEEDS_DIR)"
 
-.PHONY: help run data editor test lint clean
+.PHONY: help run data editor test test-sqlite test-postgres lint clean
 
 help:
 	@echo "make run     set up everything, load the curated data, serve http://$(HOST):$(PORT)"
 	@echo "make data    the same without serving"
 	@echo "make editor NAME=alice   create an editor login (asks for a password)"
-	@echo "make test    lint and run the whole test suite"
+	@echo "make test    lint and run the whole test suite on SQLite and on PostgreSQL"
 
 # The first Python >= 3.12 that actually runs: PATH first, then pyenv's version folders.
 $(VENV)/bin/python:
@@ -72,8 +72,16 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: lint
+# The whole suite on SQLite, then on PostgreSQL (a throwaway server, see bin/with-postgres).
+test: lint test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.installed
+	@echo "== Tests on SQLite"
 	$(PY) -m pytest
+
+test-postgres: $(VENV)/.installed
+	@echo "== Tests on PostgreSQL"
+	PYTHON=$(PY) bin/with-postgres $(PY) -m pytest -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
