@@ -9,10 +9,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # Local serving: DEBUG stays off (the production code path), with a secret generated once per
-# checkout and cookies allowed over plain http on 127.0.0.1. Override any of these in the shell.
+# checkout, and cookies, no HTTPS redirect and no HSTS for plain http on 127.0.0.1. Override any
+# of these in the shell.
 LOCAL_ENV = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .local/secret_key)}" \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-false}" \
+	DJANGO_SSL_REDIRECT="$${DJANGO_SSL_REDIRECT:-false}" \
+	DJANGO_HSTS_SECONDS="$${DJANGO_HSTS_SECONDS:-0}" \
 	SEEDS_DIR="$(SEEDS_DIR)"
 
 .PHONY: help run data editor test test-sqlite test-postgres lint clean

@@ -4,6 +4,7 @@ import os
 import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault("DJANGO_SSL_REDIRECT", "false")  # the test client and live server speak http
 
 from deployments.settings import *  # noqa: F403
 
