@@ -54,6 +54,7 @@ def event_form(**overrides) -> dict:
         "unit": "troops",
         "status": "draft",
         "notes": "",
+        "version": "1",  # the version the editor's form was loaded at
         "citations-TOTAL_FORMS": "1",
         "citations-INITIAL_FORMS": "0",
         "citations-MIN_NUM_FORMS": "0",

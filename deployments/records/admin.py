@@ -27,7 +27,7 @@ from deployments.ingest.importing import prepare_new, source_fields
 
 from .citations import segments, sentence_bounds
 from .contributors import contributor_name
-from .forms import ArticleForm, CitationForm, CitationFormSet
+from .forms import ArticleForm, CitationForm, CitationFormSet, EventForm
 from .models import Article, Citation, Event, Outlet, format_with_precision
 
 
@@ -160,6 +160,7 @@ class EventAdmin(HistoryAdmin):
     ordering = ["-date", "-id"]
     actions = ["publish", "unpublish"]
     inlines = [CitationInline]
+    form = EventForm
     view_on_site = False
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
@@ -176,7 +177,10 @@ class EventAdmin(HistoryAdmin):
             },
         ),
         ("Quantity", {"fields": [("quantity", "qualifier", "unit")]}),
-        ("Status", {"fields": ["status", "disputed", "notes", ("created_at", "updated_at")]}),
+        (
+            "Status",
+            {"fields": ["status", "disputed", "notes", ("created_at", "updated_at"), "version"]},
+        ),
     ]
 
     def get_queryset(self, request):
@@ -231,10 +235,11 @@ class EventAdmin(HistoryAdmin):
         now = timezone.now()
         for event in events:
             event.status, event.updated_at = status, now
+            event.version += 1  # an open edit form of this event must not overwrite it
         bulk_update_with_history(
             events,
             Event,
-            ["status", "updated_at"],
+            ["status", "updated_at", "version"],
             default_user=request.user,
             default_change_reason=f"Set to {status} from the event list",
         )

@@ -267,3 +267,70 @@ class ArticleForm(forms.ModelForm):
                 )
             )
         self.instance.sha256 = sha256
+
+
+class EventForm(forms.ModelForm):
+    """The event form carries the version the editor started from: if someone saved the event
+    since, the save is refused and the editor is shown who changed what."""
+
+    class Meta:
+        model = Event
+        fields = [
+            "summary",
+            "kind",
+            "date",
+            "date_precision",
+            "host_country",
+            "contributor",
+            "serves_under",
+            "permanence",
+            "quantity",
+            "qualifier",
+            "unit",
+            "status",
+            "disputed",
+            "notes",
+            "version",
+        ]
+        widgets = {"version": forms.HiddenInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "version" in self.fields:
+            self.fields["version"].required = bool(self.instance.pk)  # a new event has none
+        if self.instance.pk and not self.is_bound:
+            # A revert page starts from an old copy: it edits the event as stored now.
+            stored = Event.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+            self.initial["version"] = stored.first() or self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("version")
+        if not self.instance.pk or loaded is None:
+            return cleaned
+        stored = Event.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+        stored = stored.first()
+        if stored is not None and stored != loaded:
+            raise ValidationError(conflict_message(self.instance.pk, loaded, stored))
+        return cleaned
+
+
+def conflict_message(pk: int, loaded: int, stored: int) -> str:
+    """Who changed which fields of event `pk` since version `loaded`, from its history."""
+    history = Event.history.filter(id=pk)
+    base = history.filter(version=loaded).order_by("-history_date").first()
+    changes = []
+    for record in history.filter(version__gt=loaded).order_by("history_date"):
+        who = record.history_user.get_username() if record.history_user else "someone"
+        when = record.history_date.strftime("%Y-%m-%d %H:%M")
+        fields = []
+        if base is not None:
+            delta = record.diff_against(base, excluded_fields=["version", "updated_at"])
+            fields = [f"{c.field}: {c.old!r} → {c.new!r}" for c in delta.changes]
+        changes.append(f"{who} at {when}" + (f" ({'; '.join(fields)})" if fields else ""))
+        base = record
+    summary = "; then ".join(changes) or f"now version {stored}"
+    return (
+        f"This event was changed while you were editing it: {summary}. Your changes were not "
+        "saved. Open the event again to see the current version, then make your changes again."
+    )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Substr
 from django.urls import reverse
@@ -277,6 +277,17 @@ class Article(models.Model):
             self.published = truncate_to_precision(self.published, self.published_precision)
 
 
+class EditConflict(Exception):
+    """An event changed in the database after this copy of it was loaded."""
+
+    def __init__(self, pk: int, loaded: int, stored: int) -> None:
+        super().__init__(
+            f"Event {pk} changed while it was being edited (loaded version {loaded}, "
+            f"now version {stored}): nothing was saved."
+        )
+        self.pk, self.loaded, self.stored = pk, loaded, stored
+
+
 class EventQuerySet(models.QuerySet):
     def published(self) -> EventQuerySet:
         return self.filter(status=Event.Status.PUBLISHED)
@@ -432,6 +443,9 @@ class Event(models.Model):
         help_text="Sources disagree on a figure or a place: readers see each version.",
     )
     notes = models.TextField(blank=True, help_text="Editors' notes; not shown to readers.")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Counts saves: a save from an older version is refused."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -476,6 +490,25 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date_display} · {self.summary}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Optimistic locking: saving an event loaded at an older version than the stored one
+        raises EditConflict instead of overwriting someone else's edit; each save counts one."""
+        if self._state.adding or self.pk is None:
+            return super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            stored = (
+                Event.objects.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if stored is not None and stored != self.version:
+                raise EditConflict(self.pk, self.version, stored)
+            self.version = (stored or self.version) + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            return super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("admin:records_event_change", args=[self.pk])
