@@ -293,6 +293,23 @@ def test_a_stuck_render_is_abandoned_and_the_next_gets_a_fresh_browser(monkeypat
         renderer.close()
 
 
+def test_a_failing_browser_is_a_clear_error_and_the_next_image_gets_a_fresh_one(monkeypatch):
+    renderer = Renderer(timeout=5)
+    try:
+        first = renderer.render(bar(1), "png", 400, 300, 1)
+
+        async def crash(*args):
+            raise RuntimeError("the browser went away")
+
+        monkeypatch.setattr(renderer, "_render", lambda browser, figure, opts: crash())
+        with pytest.raises(RendererUnavailable, match=r"the browser failed \(RuntimeError\)"):
+            renderer.render(bar(1), "png", 400, 300, 1)
+        monkeypatch.undo()
+        assert renderer.render(bar(1), "png", 400, 300, 1) == first
+    finally:
+        renderer.close()
+
+
 def test_a_browser_that_never_starts_is_killed_not_left_behind(tmp_path):
     browser = silent_browser(tmp_path)
     started = time.monotonic()

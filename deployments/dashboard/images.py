@@ -196,6 +196,15 @@ class Renderer:
                 raise RenderTimeout(
                     f"A chart image took longer than {self.timeout:g} s and was abandoned."
                 ) from None
+            except Exception as error:
+                # A crashed or confused browser: the next image starts a fresh one.
+                self._browser = None
+                browser.abandon()
+                log.exception("Chart browser failed")
+                raise RendererUnavailable(
+                    f"Chart images are unavailable: the browser failed ({type(error).__name__}); "
+                    "the next image starts a fresh one."
+                ) from error
         finally:
             self._lock.release()
 
