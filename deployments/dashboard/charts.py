@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from deployments.records.models import quantity_phrase
+
 from .palette import KIND_LABELS, KIND_SYMBOLS, colour, is_open, pale, symbol
 
 if TYPE_CHECKING:
@@ -67,7 +69,6 @@ HOVER_WIDTH = 48
 """Characters per hover line: a hover box must fit a 400 px phone screen."""
 NOTE_WIDTH = 50
 
-QUALIFIER_WORDS = {"exact": "", "about": "about", "at_least": "at least", "up_to": "up to"}
 
 MIN_SIZE, MAX_SIZE, NO_FIGURE_SIZE = 10, 40, 8
 MAX_GROUPED = 8
@@ -117,10 +118,7 @@ def date_label(value: date, precision: str = "day") -> str:
 
 
 def quantity_label(quantity: int | None, qualifier: str, unit: str) -> str:
-    if quantity is None:
-        return "no figure"
-    words = QUALIFIER_WORDS.get(qualifier, "")
-    return f"{words} {quantity:,} {unit}".strip()
+    return quantity_phrase(quantity, qualifier, unit) or "no figure"
 
 
 def range_label(troops: int, low: int, high: int | None) -> str:

@@ -13,7 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from deployments.records.contributors import contributor_name
-from deployments.records.models import Article, Citation, DismissedCandidate, Event
+from deployments.records.models import (
+    Article,
+    Citation,
+    DismissedCandidate,
+    Event,
+    quantity_phrase,
+)
 
 from .extractor import Candidate, extract
 
@@ -95,13 +101,10 @@ def matching_event(candidate: Candidate, article: Article) -> Event | None:
 def summary_of(candidate: Candidate) -> str:
     """A first summary for the editor to reword: "about 500 troops of the United States:
     increase (Lithuania)"."""
-    qualifier = {"about": "about ", "at_least": "at least ", "up_to": "up to "}.get(
-        candidate.qualifier, ""
-    )
-    amount = f"{qualifier}{candidate.quantity:,} " if candidate.quantity is not None else ""
+    amount = quantity_phrase(candidate.quantity, candidate.qualifier, candidate.unit)
     who = contributor_name(candidate.contributor) if candidate.contributor else "unknown"
     where = candidate.host_country or "no single host"
-    return f"{amount}{candidate.unit} of {who}: {candidate.kind} ({where})"[:300]
+    return f"{amount or candidate.unit} of {who}: {candidate.kind} ({where})"[:300]
 
 
 @transaction.atomic

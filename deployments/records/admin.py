@@ -28,7 +28,7 @@ from deployments.ingest.importing import prepare_new, source_fields
 from .citations import segments, sentence_bounds
 from .contributors import contributor_name
 from .forms import ArticleForm, CitationForm, CitationFormSet, EventForm
-from .models import Article, Citation, Event, Outlet, format_with_precision
+from .models import Article, Citation, Event, Outlet, format_with_precision, quantity_phrase
 
 
 class _HistoryChanges(HistoricalRecordContextHelper):
@@ -501,13 +501,12 @@ class CitationAdmin(CitationDisplay, HistoryAdmin):
 def _labelled(suggestion) -> dict:
     """A suggestion with the words the page shows for its codes."""
     c = suggestion.candidate
-    qualifier = {"about": "about ", "at_least": "at least ", "up_to": "up to "}
     return {
         "candidate": c,
         "key": suggestion.key,
         "event": suggestion.event,
         "cited": suggestion.cited,
-        "qualifier_label": qualifier.get(c.qualifier, ""),
+        "quantity_label": quantity_phrase(c.quantity, c.qualifier, c.unit) or f"no number {c.unit}",
         "contributor_label": contributor_name(c.contributor) if c.contributor else "?",
         "host_label": countries.name(c.host_country) if c.host_country else "no single host",
         "date_label": (

@@ -116,6 +116,15 @@ def truncate_to_precision(value: date, precision: str) -> date:
     return value
 
 
+def quantity_phrase(quantity: int | None, qualifier: str, unit: str) -> str:
+    """ "about 1,200 troops", "350 troops"; "" without a quantity."""
+    if quantity is None:
+        return ""
+    exact = qualifier == Qualifier.EXACT or qualifier not in Qualifier.values
+    words = "" if exact else Qualifier(qualifier).label
+    return f"{words} {quantity:,} {unit}".strip()
+
+
 def format_with_precision(value: date | None, precision: str) -> str:
     if value is None:
         return ""
@@ -523,11 +532,7 @@ class Event(models.Model):
 
     @property
     def quantity_display(self) -> str:
-        if self.quantity is None:
-            return ""
-        if self.qualifier == self.Qualifier.EXACT:
-            return f"{self.quantity:,} {self.unit}"
-        return f"{self.get_qualifier_display()} {self.quantity:,} {self.unit}"
+        return quantity_phrase(self.quantity, self.qualifier, self.unit)
 
     def clean(self) -> None:
         errors = {}
