@@ -1,5 +1,6 @@
 """Recognising an article already imported: the same text (a duplicate, not imported again) or
 the same story told again (a near-duplicate: a wire story run by two outlets, linked as twins).
+Duplicates share `records.models.text_fingerprint`, which Article.save stores.
 
 Pure functions over plain text; the importer hands in the bodies to compare against.
 """
@@ -9,10 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from deployments.records.models import normalized_text, text_fingerprint
-
-fingerprint = text_fingerprint  # the same text, retyped: a duplicate
-normalized = normalized_text
+from deployments.records.models import normalized_text
 
 # Texts whose word 5-gram sets overlap at least this much (Jaccard) tell the same story.
 TWIN_SIMILARITY = 0.5

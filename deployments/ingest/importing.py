@@ -16,11 +16,17 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from deployments.records.models import Article, Outlet, normalize_newlines, text_sha256
+from deployments.records.models import (
+    Article,
+    Outlet,
+    normalize_newlines,
+    text_fingerprint,
+    text_sha256,
+)
 
 from .articles import ArticleFile, ArticleTextError, check_text, title_from_text
-from .boilerplate import boilerplate_spans
-from .duplicates import find_twin, fingerprint
+from .boilerplate import Span, boilerplate_spans
+from .duplicates import find_twin
 from .metadata import infer_metadata
 
 
@@ -54,7 +60,8 @@ def store_article(read: ArticleFile, *, filename: str = "") -> tuple[Article, St
     with transaction.atomic():
         article = Article.objects.select_for_update().filter(sha256=sha256).first()
         if article is None:
-            same = Article.objects.filter(fingerprint=fingerprint(text)).exclude(body="").first()
+            same = Article.objects.filter(fingerprint=text_fingerprint(text))
+            same = same.exclude(body="").first()
             if same is not None:
                 return same, StoreStatus.DUPLICATE
             try:
@@ -81,13 +88,15 @@ def store_article(read: ArticleFile, *, filename: str = "") -> tuple[Article, St
         return article, StoreStatus.FILLED
 
 
-def source_fields(read: ArticleFile, text: str) -> dict:
+def source_fields(read: ArticleFile, text: str, spans: list[Span] | None = None) -> dict:
+    """How the text came, and its boilerplate (`spans`, if the caller has them already). Its
+    duplicate fingerprint is derived by Article.save."""
+    spans = boilerplate_spans(text) if spans is None else spans
     return {
         "source_format": read.format,
         "encoding": read.encoding,
         "source_sha256": read.raw_sha256,
-        "boilerplate": [[span.start, span.end, span.reason] for span in boilerplate_spans(text)],
-        "fingerprint": fingerprint(text),
+        "boilerplate": [[span.start, span.end, span.reason] for span in spans],
     }
 
 
@@ -103,7 +112,8 @@ def prepare_new(article: Article, read: ArticleFile) -> None:
     """Fill a new article's blank metadata from its text and page, noting where each came from
     (what an editor typed is kept), mark its boilerplate, and link its twin if it has one."""
     text = article.body
-    found = infer_metadata(text, page=read.page, filename=article.filename)
+    spans = boilerplate_spans(text)
+    found = infer_metadata(text, page=read.page, filename=article.filename, spans=spans)
     notes = [article.metadata_notes] if article.metadata_notes else []
     if not article.title:
         article.title = title_from_text(text)
@@ -141,5 +151,5 @@ def prepare_new(article: Article, read: ArticleFile) -> None:
         notes.append(f"Tells the same story as article {twin[0]} ({shared}).")
     article.metadata_notes = " ".join(notes)
     article.imported_at = timezone.now()
-    for name, value in source_fields(read, text).items():
+    for name, value in source_fields(read, text, spans).items():
         setattr(article, name, value)

@@ -138,10 +138,17 @@ _DATELESS_REASONS = {"read-more list", "membership appeal", "unrelated insertion
 TITLE_MAX = 200
 
 
-def infer_metadata(text: str, *, page: dict | None = None, filename: str = "") -> Metadata:
-    """The editor's starting point: each field from the page first, then the text."""
+def infer_metadata(
+    text: str,
+    *,
+    page: dict | None = None,
+    filename: str = "",
+    spans: list[Span] | None = None,
+) -> Metadata:
+    """The editor's starting point: each field from the page first, then the text. `spans` are
+    the text's boilerplate_spans, if the caller has them already."""
     page = page or {}
-    spans = boilerplate_spans(text)
+    spans = boilerplate_spans(text) if spans is None else spans
     return Metadata(
         title=_page_guess(page, "title", "title in the page") or guess_title(text, spans),
         outlet=_page_outlet(page) or guess_outlet(text, spans, filename),

@@ -66,8 +66,9 @@ class Command(BaseCommand):
             read = load_article_file(path)
         except ArticleTextError as error:
             raise CommandError(f"{source}: {error}") from None
-        skip = [(span.start, span.end) for span in boilerplate_spans(read.text)]
-        found = infer_metadata(read.text, page=read.page, filename=path.name)
+        spans = boilerplate_spans(read.text)
+        skip = [(span.start, span.end) for span in spans]
+        found = infer_metadata(read.text, page=read.page, filename=path.name, spans=spans)
         if found.published is None:
             return read.text, skip, None, "day"
         return read.text, skip, found.published.value, found.published.precision or "day"
