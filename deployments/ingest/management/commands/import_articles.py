@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 counts[status] += 1
                 what = "the same text as" if status == StoreStatus.DUPLICATE else ""
                 line = f"{source.path}: {status}{' ' + what if what else ''} article {article.pk}"
-                self._out(bar, f'{line} "{article.title}"')
+                self._say(bar, self.stdout, f'{line} "{article.title}"')
 
         total = sum(counts.values())
         statuses = [*StoreStatus, FAILED]
@@ -58,15 +58,13 @@ class Command(BaseCommand):
         if counts[FAILED]:
             raise CommandError(f"{counts[FAILED]} of {total} files could not be imported.")
 
-    def _out(self, bar, line: str) -> None:
+    def _say(self, bar, stream, line: str) -> None:
+        """A line on `stream` (self.stdout or self.stderr), above the progress bar if shown."""
         if bar.disable:
-            self.stdout.write(line)
+            stream.write(line)
         else:
-            bar.write(line, file=self.stdout._out)
+            bar.write(line, file=stream._out)
 
     def _fail(self, bar, path, reason: str, counts: Counter[str]) -> None:
         counts[FAILED] += 1
-        if bar.disable:
-            self.stderr.write(f"{path}: failed: {reason}")
-        else:
-            bar.write(f"{path}: failed: {reason}", file=self.stderr._out)
+        self._say(bar, self.stderr, f"{path}: failed: {reason}")
