@@ -408,6 +408,12 @@ class TestArticleForms:
         assert Article.objects.count() == 1
         assert "1 of 2 files could not be imported" in message
 
+    def test_without_a_headline_the_title_is_the_first_line_that_is_not_boilerplate(self, tmp_path):
+        lead = "About 500 U.S. troops arrived in Lithuania on Wednesday, the ministry said."
+        text = f"Become a member now and help us prepare for 2025.\nSkip to content\n\n{lead}\n"
+        run_import(write(tmp_path, "a.txt", text))
+        assert Article.objects.get().title == lead
+
     def test_markdown_is_stored_as_it_is(self, tmp_path):
         text = "# Troops in Latvia\n\nCanada leads the **NATO** brigade in Latvia.\n"
         run_import(write(tmp_path, "latvia.md", text))

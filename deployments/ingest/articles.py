@@ -236,12 +236,18 @@ def check_text(text: str) -> None:
         raise BinaryData("binary data (too many control characters), not text")
 
 
-def title_from_text(text: str) -> str:
-    """The first non-empty line, trimmed: a stand-in until an editor sets the real title."""
+def title_from_text(text: str, skip: Iterable[tuple[int, int]] = ()) -> str:
+    """The first non-empty line that starts outside the `skip` spans (boilerplate), trimmed: a
+    stand-in until an editor sets the real title. With every line skipped, the first one."""
+    skip = list(skip)
+    start, first = 0, ""
     for line in text.split("\n"):
         if line.strip():
-            return line.strip()[:TITLE_MAX_LENGTH]
-    return ""
+            first = first or line.strip()
+            if not any(low <= start < high for low, high in skip):
+                return line.strip()[:TITLE_MAX_LENGTH]
+        start += len(line) + 1
+    return first[:TITLE_MAX_LENGTH]
 
 
 def _control_share(pattern: re.Pattern, data: str | bytes) -> float:

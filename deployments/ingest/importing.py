@@ -116,7 +116,7 @@ def prepare_new(article: Article, read: ArticleFile) -> None:
     found = infer_metadata(text, page=read.page, filename=article.filename, spans=spans)
     notes = [article.metadata_notes] if article.metadata_notes else []
     if not article.title:
-        article.title = title_from_text(text)
+        article.title = title_from_text(text, [(span.start, span.end) for span in spans])
         if found.title is not None:
             article.title = str(found.title.value)[:500]
             notes.append(f"Title: {found.title.note}.")
