@@ -18,10 +18,11 @@ LOCAL_ENV = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .local/secret_key)}"
 	DJANGO_HSTS_SECONDS="$${DJANGO_HSTS_SECONDS:-0}" \
 	SEEDS_DIR="$(SEEDS_DIR)"
 
-.PHONY: help run data editor test test-sqlite test-postgres lint clean
+.PHONY: help run serve data editor test test-sqlite test-postgres lint clean
 
 help:
 	@echo "make run     set up everything, load the curated data, serve http://$(HOST):$(PORT)"
+	@echo "make serve   the same, served by gunicorn (several workers) as in production"
 	@echo "make data    the same without serving"
 	@echo "make editor NAME=alice   create an editor login (asks for a password)"
 	@echo "make test    lint and run the whole test suite on SQLite and on PostgreSQL"
@@ -47,7 +48,13 @@ $(VENV)/.installed: $(VENV)/bin/python pyproject.toml
 	@$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	@chmod 600 $@
 
-data: $(VENV)/.installed .local/secret_key
+# Hashed, compressed (gzip and brotli) static files for WhiteNoise; redone only when they change.
+staticfiles/staticfiles.json: $(VENV)/.installed $(shell find static -type f)
+	@echo "Collecting and compressing static files..."
+	@$(LOCAL_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
+	@touch $@
+
+data: $(VENV)/.installed .local/secret_key staticfiles/staticfiles.json
 	@$(LOCAL_ENV) $(PY) manage.py migrate --no-input --verbosity 0
 	@echo "Database migrated."
 	@$(LOCAL_ENV) $(PY) manage.py load_curated
@@ -56,7 +63,6 @@ data: $(VENV)/.installed .local/secret_key
 	else \
 	  echo "Seed articles not found at $(SEEDS_DIR): the curated events are loaded but their quotes stay empty until you run 'make data SEEDS_DIR=/path/to/seeds'."; \
 	fi
-	@$(LOCAL_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
 	@echo "Data ready in db.sqlite3."
 
 run: data
@@ -66,6 +72,12 @@ run: data
 	@echo
 	@echo "Serving the dashboard on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	@$(LOCAL_ENV) $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+# Production-style serving: gunicorn workers (deployments/gunicorn.py), static files from
+# WhiteNoise. Any DJANGO_* variable set in the shell wins over the local defaults above.
+serve: data
+	@echo "Serving the dashboard with gunicorn on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@$(LOCAL_ENV) GUNICORN_BIND="$(HOST):$(PORT)" $(VENV)/bin/gunicorn -c python:deployments.gunicorn
 
 editor: $(VENV)/.installed .local/secret_key
 	@if [ -z "$(NAME)" ]; then echo "usage: make editor NAME=alice" >&2; exit 2; fi

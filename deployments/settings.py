@@ -5,6 +5,7 @@ SQLite is the default database; DATABASE_URL selects another (PostgreSQL).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -57,11 +58,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "deployments.dashboard.apps.StaticFilesConfig",  # django.contrib.staticfiles
     "django.contrib.humanize",
     "django_countries",
     "django_htmx",
     "simple_history",
+    "axes",
     "deployments.records",
     "deployments.ingest",
     "deployments.dashboard",
@@ -79,6 +81,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # counts failures, refuses locked-out logins
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "deployments.urls"
@@ -102,7 +111,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -135,6 +144,8 @@ STATICFILES_DIRS = [
     # plotly.js from the installed plotly package, so the JS and Python versions stay in step.
     ("plotly", Path(plotly.__file__).parent / "package_data"),
 ]
+# Only the hashed names are kept and compressed: pages ask for nothing else.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -165,22 +176,60 @@ CONTRIBUTOR_ORGANISATIONS = {
 
 LOGIN_URL = "admin:login"
 
-# Reader pages are cached by URL and data version (deployments/dashboard/caching.py); an edit
-# changes the version, so this only bounds how long unused entries are kept. 0 turns it off.
+# Reader pages and chart images are cached by URL and data version
+# (deployments/dashboard/caching.py); an edit changes the version, so this only bounds how long
+# unused entries are kept. 0 turns it off.
 PAGE_CACHE_SECONDS = envint("DJANGO_PAGE_CACHE_SECONDS", 24 * 3600)
-CACHES = {
-    # Small derived data: the filter menus' codes.
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    },
-    # Whole reader responses, up to 2 MB each: a budget of their own.
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "OPTIONS": {"MAX_ENTRIES": 200},
-    },
-}
+
+
+def cache_settings(redis_url: str) -> dict:
+    """Redis when given (shared by every app server, and outliving restarts), else each
+    process's own memory. A Redis that stops answering makes every read a miss and every
+    write a no-op (IGNORE_EXCEPTIONS): pages are then computed each time, never an error."""
+    if redis_url:
+        options = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}
+        return {
+            name: {
+                "BACKEND": "django_redis.cache.RedisCache",
+                "LOCATION": redis_url,
+                "KEY_PREFIX": name,
+                "OPTIONS": options,
+            }
+            for name in ("default", "pages")
+        }
+    return {
+        # Small derived data (the filter menus' codes) and the rate limits' counts.
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+        # Whole reader responses, up to 2 MB each: a budget of their own.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 200},
+        },
+    }
+
+
+CACHES = cache_settings(os.environ.get("REDIS_URL", ""))
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+# Client addresses (deployments/clients.py): how many proxies in front of the app servers
+# append to X-Forwarded-For. 0 trusts no header and uses the socket's address.
+TRUSTED_PROXIES = envint("DJANGO_TRUSTED_PROXIES", 0)
+
+# Chart images drawn per client address a minute (cached images are not counted); 0: no limit.
+IMAGE_RENDERS_PER_MINUTE = envint("DJANGO_IMAGE_RENDERS_PER_MINUTE", 30)
+
+# Failed admin logins (django-axes): after this many failures for one username from one
+# address, that pair is locked out for the cool-off time; a success resets the count.
+AXES_FAILURE_LIMIT = envint("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "deployments.clients.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 # HTTPS: redirect to it and tell browsers to stay on it (HSTS). `make run` turns both off for
 # plain http on 127.0.0.1; behind a proxy that ends TLS set DJANGO_TLS_PROXY=true.

@@ -20,3 +20,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"deployments-test-{os.getpid()}.sqlite3")
     }
+
+# The image rate limit counts per client address, and every test client is 127.0.0.1: its own
+# tests turn it on.
+IMAGE_RENDERS_PER_MINUTE = 0

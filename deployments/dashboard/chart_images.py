@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import wraps
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +24,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
+from deployments.clients import Throttle
 from deployments.records.contributors import contributor_name
 from deployments.records.models import Citation, Event
 
@@ -220,6 +222,21 @@ def render(wanted: ChartRequest, fmt: str, *, site: str, today: date) -> bytes:
     return images.render(drawn, fmt, wanted.width, wanted.height, wanted.scale)
 
 
+# Each picture drawn costs a browser render; cached ones and refusals are not counted.
+RENDERS = Throttle("chart-images", "IMAGE_RENDERS_PER_MINUTE")
+
+
+def _too_many(wait: int) -> HttpResponse:
+    response = HttpResponse(
+        f"Too many chart images drawn for your address: at most "
+        f"{settings.IMAGE_RENDERS_PER_MINUTE} a minute. Try again in {wait} seconds.\n",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def _unavailable(message: str) -> HttpResponse:
     response = HttpResponse(f"{message}\n", status=503, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = "30"
@@ -271,6 +288,8 @@ def chart_image(request: HttpRequest, chart: str, fmt: str) -> HttpResponse:
         return _bad_request(error)
     today = timezone.localdate()
     site = request.build_absolute_uri("/").rstrip("/")
+    if wait := RENDERS.wait(request):
+        return _too_many(wait)
     try:
         body = render(wanted, fmt, site=site, today=today)
     except (images.RendererUnavailable, images.RenderTimeout) as error:
