@@ -18,7 +18,7 @@ LOCAL_ENV = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .local/secret_key)}"
 	DJANGO_HSTS_SECONDS="$${DJANGO_HSTS_SECONDS:-0}" \
 	SEEDS_DIR="$(SEEDS_DIR)"
 
-.PHONY: help run serve data editor test test-sqlite test-postgres lint clean
+.PHONY: help run serve data static editor test test-sqlite test-postgres lint clean
 
 help:
 	@echo "make run     set up everything, load the curated data, serve http://$(HOST):$(PORT)"
@@ -49,12 +49,14 @@ $(VENV)/.installed: $(VENV)/bin/python pyproject.toml
 	@chmod 600 $@
 
 # Hashed, compressed (gzip and brotli) static files for WhiteNoise; redone only when they change.
-staticfiles/staticfiles.json: $(VENV)/.installed $(shell find static -type f)
+staticfiles/staticfiles.json: $(VENV)/.installed .local/secret_key $(shell find static -type f)
 	@echo "Collecting and compressing static files..."
 	@$(LOCAL_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
 	@touch $@
 
-data: $(VENV)/.installed .local/secret_key staticfiles/staticfiles.json
+static: staticfiles/staticfiles.json
+
+data: $(VENV)/.installed .local/secret_key static
 	@$(LOCAL_ENV) $(PY) manage.py migrate --no-input --verbosity 0
 	@echo "Database migrated."
 	@$(LOCAL_ENV) $(PY) manage.py load_curated
@@ -90,11 +92,12 @@ lint: $(VENV)/.installed
 # The whole suite on SQLite, then on PostgreSQL (a throwaway server, see bin/with-postgres).
 test: lint test-sqlite test-postgres
 
-test-sqlite: $(VENV)/.installed
+# The serving tests run gunicorn with production settings, on the collected static files.
+test-sqlite: $(VENV)/.installed static
 	@echo "== Tests on SQLite"
 	$(PY) -m pytest
 
-test-postgres: $(VENV)/.installed
+test-postgres: $(VENV)/.installed static
 	@echo "== Tests on PostgreSQL"
 	PYTHON=$(PY) bin/with-postgres $(PY) -m pytest -p no:cacheprovider
 

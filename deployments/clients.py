@@ -59,6 +59,6 @@ class Throttle:
         except ValueError:  # expired between add and incr: this request opens a new count
             cache.add(key, 1, timeout=70)
             return 0
-        if count <= limit:
+        if count is None or count <= limit:  # None: a Redis that is down (IGNORE_EXCEPTIONS)
             return 0
         return max(1, math.ceil((window + 1) * 60 - now))
