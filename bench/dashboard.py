@@ -184,6 +184,7 @@ def measure(runs: int) -> None:
         cold, warm = [], []
         for _ in range(count):
             caches["pages"].clear()
+            caches["exports"].clear()
             elapsed, queries, body = _timed(client, url)
             cold.append(elapsed)
         for _ in range(count):

@@ -195,7 +195,7 @@ def cache_settings(redis_url: str) -> dict:
                 "KEY_PREFIX": name,
                 "OPTIONS": options,
             }
-            for name in ("default", "pages")
+            for name in ("default", "pages", "exports")
         }
     return {
         # Small derived data (the filter menus' codes) and the rate limits' counts.
@@ -208,6 +208,12 @@ def cache_settings(redis_url: str) -> dict:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pages",
             "OPTIONS": {"MAX_ENTRIES": 200},
+        },
+        # Whole-data exports (CSV, JSON), up to 32 MB each: only a few.
+        "exports": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "exports",
+            "OPTIONS": {"MAX_ENTRIES": 10},
         },
     }
 

@@ -4,6 +4,7 @@ stale after any edit to what readers see."""
 import pytest
 from django.core.cache import caches
 
+from deployments.dashboard import caching
 from deployments.records.models import Citation, Outlet
 from tests.factories import cite, make_article, make_event, make_outlet
 
@@ -86,3 +87,23 @@ def test_a_bad_filter_is_cached_as_its_400(client, event):
     assert client.get("/?host=XX").status_code == 400
     again = client.get("/?host=XX")
     assert again.status_code == 400 and again["X-Cache"] == "hit"
+
+
+def test_big_exports_are_kept_apart_from_pages_and_huge_ones_not_at_all(client, event, monkeypatch):
+    """Pages up to 2 MB; whole-data exports up to 32 MB in a cache of their own, so one
+    export cannot evict every page (limits shrunk here to the test's sizes)."""
+    page_size = len(client.get("/").content)
+    csv_size = len(client.get("/events.csv").content)
+    monkeypatch.setitem(caching.MAX_CACHED_BYTES, "pages", page_size - 1)
+    monkeypatch.setitem(caching.MAX_CACHED_BYTES, "exports", csv_size)
+    for cache in caches.all():
+        cache.clear()
+    client.get("/")
+    assert client.get("/")["X-Cache"] == "miss"
+    client.get("/events.csv")
+    assert client.get("/events.csv")["X-Cache"] == "hit"
+    assert len(caches["exports"]._cache) == 1 and len(caches["pages"]._cache) == 0
+    monkeypatch.setitem(caching.MAX_CACHED_BYTES, "exports", csv_size - 1)
+    caches["exports"].clear()
+    client.get("/events.csv")
+    assert client.get("/events.csv")["X-Cache"] == "miss"

@@ -9,7 +9,7 @@ requests, so those are part of the key too.
 from __future__ import annotations
 
 import hashlib
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.core.cache import caches
@@ -18,8 +18,9 @@ from django.utils.translation import get_language
 
 from deployments.records.models import data_version
 
-# Responses larger than this are served but not kept: a few huge CSVs must not evict every page.
-MAX_CACHED_BYTES = 2 * 1024 * 1024
+# The largest response each cache keeps (larger ones are served but not kept): pages and chart
+# images in "pages"; whole-data exports, which run to megabytes, in "exports", which holds few.
+MAX_CACHED_BYTES = {"pages": 2 * 1024 * 1024, "exports": 32 * 1024 * 1024}
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Vary")
 
 
@@ -35,15 +36,18 @@ def _key(request, version: str) -> str:
     return "page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def cached_by_data_version(view):
-    """Cache a GET view's 200 and 400 answers until the data changes."""
+def cached_by_data_version(view=None, *, cache: str = "pages"):
+    """Cache a GET view's 200 and 400 answers until the data changes, in the named cache."""
+    if view is None:
+        return partial(cached_by_data_version, cache=cache)
+    kept_in = cache
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
             return view(request, *args, **kwargs)
         key = _key(request, data_version())
-        cache = caches["pages"]
+        cache = caches[kept_in]
         kept = cache.get(key)
         if kept is not None:
             status, headers, body = kept
@@ -55,7 +59,7 @@ def cached_by_data_version(view):
         response = view(request, *args, **kwargs)
         if response.status_code in (200, 400) and not response.streaming:
             body = response.content
-            if len(body) <= MAX_CACHED_BYTES:
+            if len(body) <= MAX_CACHED_BYTES[kept_in]:
                 headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
                 cache.set(key, (response.status_code, headers, body), settings.PAGE_CACHE_SECONDS)
         response["X-Cache"] = "miss"

@@ -263,7 +263,7 @@ def totals(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cached_by_data_version
+@cached_by_data_version(cache="exports")
 def totals_csv(request: HttpRequest) -> HttpResponse:
     try:
         filters = parse_filters(request.GET)
@@ -302,7 +302,7 @@ def _exported(request: HttpRequest) -> EventFilters:
 
 
 @require_safe
-@cached_by_data_version
+@cached_by_data_version(cache="exports")
 def events_csv(request: HttpRequest) -> HttpResponse:
     try:
         filters = _exported(request)
@@ -317,7 +317,7 @@ def events_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cached_by_data_version
+@cached_by_data_version(cache="exports")
 def events_json(request: HttpRequest) -> HttpResponse:
     try:
         filters = _exported(request)
