@@ -580,6 +580,11 @@ class Citation(models.Model):
         return self.article.body[self.start : self.end]
 
 
+class DismissedCandidateManager(models.Manager):
+    def get_by_natural_key(self, sha256: str, key: str) -> DismissedCandidate:
+        return self.get(article__sha256=sha256, key=key)
+
+
 class DismissedCandidate(models.Model):
     """A candidate event the extraction assistant proposed and an editor turned down: it is not
     proposed again for that article."""
@@ -593,6 +598,8 @@ class DismissedCandidate(models.Model):
     )
     dismissed_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DismissedCandidateManager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["article", "key"], name="dismissed_candidate_once")
@@ -600,3 +607,8 @@ class DismissedCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}: {self.key}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (*self.article.natural_key(), self.key)
+
+    natural_key.dependencies = ["records.article"]
