@@ -17,7 +17,8 @@ from django.conf import settings
 from django.core.cache import caches
 
 
-def client_ip(request) -> str:
+def client_ip(request) -> str | None:
+    """The client's address, or None when there is no valid one (axes stores it as NULL)."""
     proxies = settings.TRUSTED_PROXIES
     address = request.META.get("REMOTE_ADDR", "")
     if proxies:
@@ -28,7 +29,7 @@ def client_ip(request) -> str:
     try:
         return str(ipaddress.ip_address(address))
     except ValueError:
-        return "unknown"
+        return None
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Throttle:
             return 0
         now = time.time()
         window = int(now // 60)
-        key = f"throttle:{self.scope}:{client_ip(request)}:{window}"
+        key = f"throttle:{self.scope}:{client_ip(request) or 'unknown'}:{window}"
         cache = caches["default"]
         if cache.add(key, 1, timeout=70):
             return 0

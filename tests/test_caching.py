@@ -3,9 +3,10 @@ stale after any edit to what readers see."""
 
 import pytest
 from django.core.cache import caches
+from django.db import connection, transaction
 
 from deployments.dashboard import caching
-from deployments.records.models import Citation, Outlet
+from deployments.records.models import Citation, Event, Outlet, data_version
 from tests.factories import cite, make_article, make_event, make_outlet
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +108,34 @@ def test_big_exports_are_kept_apart_from_pages_and_huge_ones_not_at_all(client, 
     caches["exports"].clear()
     client.get("/events.csv")
     assert client.get("/events.csv")["X-Cache"] == "miss"
+
+
+class TestDataVersion:
+    """The token the database changes with every change to what readers see."""
+
+    def test_it_is_one_query_of_one_row(self, django_assert_num_queries):
+        with django_assert_num_queries(1):
+            data_version()
+
+    def test_every_kind_of_change_moves_it(self, event):
+        seen = {data_version()}
+        Event.objects.filter(pk=event.pk).update(summary="Bulk")  # the admin's bulk actions
+        seen.add(data_version())
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE records_outlet SET name = 'Raw SQL'")
+        seen.add(data_version())
+        Citation.objects.all().delete()
+        seen.add(data_version())
+        make_outlet("New outlet")
+        seen.add(data_version())
+        assert len(seen) == 5
+
+    def test_a_rolled_back_change_never_lends_its_version_to_later_data(self, event):
+        before = data_version()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            make_event(summary="Never committed")
+            during = data_version()
+            raise RuntimeError
+        assert data_version() == before
+        make_event(summary="Committed")
+        assert data_version() not in {before, during}

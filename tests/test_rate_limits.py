@@ -51,9 +51,11 @@ class TestClientAddress:
         settings.TRUSTED_PROXIES = 2
         assert client_ip(_request("10.0.0.1", "198.51.100.1")) == "10.0.0.1"
 
-    def test_garbage_is_one_unknown_client_not_an_error(self, settings):
+    def test_garbage_is_no_address_not_an_error(self, settings):
         settings.TRUSTED_PROXIES = 1
-        assert client_ip(_request("10.0.0.1", "<script>")) == "unknown"
+        assert client_ip(_request("10.0.0.1", "<script>")) is None
+        settings.TRUSTED_PROXIES = 0
+        assert client_ip(RequestFactory().get("/", REMOTE_ADDR="")) is None
 
     def test_ipv6_is_normalised(self, settings):
         settings.TRUSTED_PROXIES = 0

@@ -85,7 +85,7 @@ def test_pages_are_kept_in_redis_and_served_from_it(client, on_redis):
     make_event(summary="About 500 US troops")
     first = client.get("/events.csv")
     assert first["X-Cache"] == "miss"
-    assert any(b"pages" in key for key in on_redis.keys("*"))
+    assert any(key.startswith(b"exports:") for key in on_redis.keys("*"))
     second = client.get("/events.csv")
     assert second["X-Cache"] == "hit"
     assert second.content == first.content

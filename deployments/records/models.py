@@ -16,6 +16,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from . import data_version as data_version_token
 from . import forces
 from .contributors import contributor_choices, contributor_name, is_contributor
 
@@ -384,20 +385,8 @@ class EventQuerySet(models.QuerySet):
 
 def data_version() -> str:
     """Changes whenever an outlet, article, event or citation is added, removed or saved: the
-    key for caches of anything readers see.
-
-    Every save sets `updated_at` (the admin's bulk actions too), so per table the latest
-    `updated_at` and the row count together move on any change; both come from indexes.
-    """
-    tables = [model._meta.db_table for model in (Outlet, Article, Event, Citation)]
-    columns = ", ".join(
-        f"(SELECT MAX(updated_at) FROM {table}), (SELECT COUNT(*) FROM {table})"  # noqa: S608 - table names come from the models
-        for table in tables
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns}")
-        row = cursor.fetchone()
-    return hashlib.sha256("|".join(map(str, row)).encode()).hexdigest()[:20]
+    key for caches of anything readers see (records/data_version.py)."""
+    return data_version_token.current(connection)
 
 
 def codes_in_use() -> tuple[list[str], list[str]]:
