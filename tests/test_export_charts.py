@@ -140,3 +140,17 @@ def test_a_file_that_times_out_is_reported_and_the_rest_are_written(events, tmp_
         )  # fmt: skip
     assert [path.name for path in tmp_path.iterdir()] == [f"timeline-LT-{TODAY}.png"]
     assert f"failed: timeline-EE-{TODAY}.png: A chart image took longer" in err.getvalue()
+
+
+def test_a_size_too_small_for_the_chart_is_reported_naming_the_option(events, tmp_path):
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 of 1 files could not be drawn"):
+        call_command(
+            "export_charts", "--chart", "timeline", "--host", "EE", "--format", "svg",
+            "--width", "300", "--height", "300", "--out", str(tmp_path),
+            stdout=io.StringIO(), stderr=err,
+        )  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+    assert f"failed: timeline-EE-{TODAY}.svg: --width: the chart cannot be drawn at 300 x 300" in (
+        err.getvalue()
+    )

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 
 from deployments.extraction.extractor import Candidate, extract
-from deployments.extraction.numbers import find_figures, words_to_int
+from deployments.extraction.numbers import Figure, find_figures, words_to_int
 from deployments.extraction.sentences import sentence_spans
 from deployments.ingest.articles import read_article_file
 
@@ -404,6 +404,27 @@ def test_dates_resolve_against_the_published_date(sentence, expected, precision)
 def test_without_a_published_date_an_undated_sentence_has_no_date():
     candidate = only("Germany sent 350 troops to Lithuania.")
     assert (candidate.date, candidate.date_precision) == (None, "")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published"),
+    [
+        ("Germany sent 350 troops to Lithuania 99999 years ago.", date(2022, 3, 9)),
+        ("Germany sent 350 troops to Lithuania 99999999999999 days ago.", date(2022, 3, 9)),
+        ("Germany sent 350 troops to Lithuania in January 0000.", date(2022, 3, 9)),
+        ("Germany sent 350 troops to Lithuania yesterday.", date(1, 1, 1)),
+    ],
+)
+def test_a_date_off_the_calendar_is_no_date(sentence, published):
+    candidate = only(sentence, published=published)
+    assert (candidate.date, candidate.date_precision) == (published, "day")
+
+
+def test_a_run_of_digits_too_long_to_count_forces_is_no_figure():
+    assert find_figures(f"Germany sent {'1' * 400} troops to Lithuania.") == []
+    text = "Germany sent 1,000,000,000,000 troops, or 999,999,999,999."
+    start = text.index("999")
+    assert find_figures(text) == [Figure(999_999_999_999, "exact", start, start + 15)]
 
 
 def test_candidates_are_ordered_deterministic_and_never_duplicated():

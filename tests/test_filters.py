@@ -68,6 +68,10 @@ class TestHost:
         error = error_for("host=LT&host=ZZ")
         assert "'ZZ'" in str(error)
 
+    @pytest.mark.parametrize("value", ["\u00df", "\u017fe"])
+    def test_it_rejects_letters_that_upper_case_into_a_code(self, value):
+        assert error_for(f"host={value}").param == "host"  # "ß".upper() is "SS", South Sudan
+
 
 class TestContributor:
     def test_it_parses_a_country_code(self):
@@ -149,6 +153,9 @@ class TestSearch:
         error = error_for("q=" + "a" * 201)
         assert error.param == "q"
         assert "201" in str(error)
+
+    def test_it_rejects_a_nul_character(self):
+        assert str(error_for("q=troops%00")) == "q: the search text contains a NUL character (%00)"
 
 
 class TestQueryString:

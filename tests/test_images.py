@@ -21,6 +21,7 @@ from urllib.request import urlopen
 import plotly.graph_objects as go
 import pytest
 from django.urls import reverse
+from kaleido.errors import KaleidoError
 
 from deployments.dashboard import images
 from deployments.dashboard.images import Renderer, RendererUnavailable, RenderTimeout, with_footer
@@ -168,6 +169,18 @@ class TestChartImages:
     def test_the_levels_chart_names_its_rule(self, client):
         response = client.get(url("levels", "png"))
         assert response.content.decode() == "host: the levels chart needs exactly one host\n"
+
+    def test_a_size_too_small_for_the_chart_answers_400_and_keeps_the_browser(self, client, events):
+        assert client.get(url("timeline", "svg", "host=EE&width=640")).status_code == 200
+        browser = images._renderer._browser
+        # One event at 300 x 300: plotly.js cannot scale the axis. It was a 503 and a new browser.
+        response = client.get(url("timeline", "svg", "host=EE&width=300&height=300"))
+        assert response.status_code == 400
+        assert response.content.decode() == (
+            "width: the chart cannot be drawn at 300 x 300 pixels (plotly.js: Error 525: "
+            "Something went wrong with axis scaling); give a larger width or height\n"
+        )
+        assert images._renderer._browser is browser
 
     def test_a_missing_browser_answers_503_quickly(self, client, events, monkeypatch):
         monkeypatch.setenv("CHROMIUM_PATH", "/nonexistent/chromium")
@@ -322,6 +335,25 @@ def test_a_browser_that_never_starts_is_killed_not_left_behind(tmp_path):
 def test_a_missing_browser_is_a_clear_error():
     with pytest.raises(RendererUnavailable, match="no Chromium at '/nonexistent'"):
         Renderer(browser="/nonexistent").render(bar(1), "png", 400, 300, 1)
+
+
+def test_a_figure_plotly_cannot_draw_is_a_figure_error_and_the_browser_carries_on(monkeypatch):
+    renderer = Renderer(timeout=5)
+    try:
+        first = renderer.render(bar(1), "png", 400, 300, 1)
+        browser = renderer._browser
+
+        async def refuse(*args):
+            raise KaleidoError(525, "Something went wrong with axis scaling")
+
+        monkeypatch.setattr(renderer, "_render", lambda browser, figure, opts: refuse())
+        with pytest.raises(images.FigureError, match="axis scaling"):
+            renderer.render(bar(1), "png", 400, 300, 1)
+        monkeypatch.undo()
+        assert renderer._browser is browser
+        assert renderer.render(bar(1), "png", 400, 300, 1) == first
+    finally:
+        renderer.close()
 
 
 def test_a_still_has_the_size_and_no_page_controls_and_leaves_the_figure_alone():

@@ -74,6 +74,12 @@ class TestDecodeArticle:
         with pytest.raises(BinaryData, match="control characters"):
             decode_article(b"ab\x01\x02\x03\x04\x05\x06\x07\x08")
 
+    def test_it_rejects_a_nul_character_even_in_utf_16(self):
+        # It decodes, but PostgreSQL cannot store it: it was a database error there.
+        data = "A headline\nAbout 500 US troops rotate through Lithuania.\x00".encode("utf-16")
+        with pytest.raises(BinaryData, match="a NUL character at offset 56"):
+            decode_article(data)
+
     def test_it_rejects_undecodable_control_bytes_as_binary_not_as_another_encoding(self):
         with pytest.raises(BinaryData):
             decode_article(b"\xff\xfe\x01\x02\x03\x04\x05\x06")
@@ -276,6 +282,13 @@ class TestStoreText:
         with pytest.raises(EmptyText):
             store_text(" \n ")
         assert not Article.objects.exists()
+
+    def test_an_address_that_is_no_valid_url_is_noted_not_stored(self):
+        # The URL field refused it: the import raised a ValidationError and stored nothing.
+        article, status = store_text("A headline\nhttp://a\nAbout 500 US troops arrived.")
+        assert status == StoreStatus.CREATED
+        assert article.url == ""
+        assert "Address: 'http://a' is not a valid URL" in article.metadata_notes
 
 
 def write_fixture(path: Path, sha256: str) -> Path:

@@ -183,6 +183,14 @@ def test_dates_in_a_read_more_list_are_not_the_articles():
     assert infer_metadata(text).published is None
 
 
+def test_a_misspelt_month_is_no_date():
+    assert infer_metadata("Troops stay\n\nTroops came on Sepember 2, 2024.").published is None
+
+
+def test_a_page_date_that_is_no_day_gives_no_date():
+    assert infer_metadata("Troops stay", page={"date": "2024-13-45"}).published is None
+
+
 def test_a_with_reporting_by_line_suggests_rferl_but_never_the_wires_it_names():
     text = "Troops stay\n\nThe US said so.\n\nWith reporting by Reuters and AFP"
     outlet = infer_metadata(text).outlet

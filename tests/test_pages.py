@@ -137,6 +137,11 @@ class TestTimeline:
         assert response.status_code == 400
         assert b"host:" in response.content and b"<html" not in response.content
 
+    def test_a_nul_character_in_the_search_answers_400_not_a_database_error(self, client, events):
+        response = client.get("/events.csv?q=a%00b")  # PostgreSQL refuses NUL in a query
+        assert response.status_code == 400
+        assert response.content.startswith(b"q: the search text contains a NUL character")
+
     def test_a_history_restore_gets_the_whole_page(self, client, events):
         response = client.get(
             "/", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
@@ -302,6 +307,9 @@ class TestCountry:
 
     def test_an_unknown_code_is_not_found(self, client, events):
         assert client.get("/countries/XX/").status_code == 404
+
+    def test_a_letter_that_upper_cases_into_a_code_is_not_found(self, client, events):
+        assert client.get("/countries/%C3%9F/").status_code == 404  # "ß".upper() is "SS"
 
     def test_a_bad_filter_answers_400(self, client, events):
         response = client.get("/countries/LT/?kind=invasion")

@@ -217,9 +217,17 @@ def file_name(wanted: ChartRequest, fmt: str, today: date) -> str:
 
 
 def render(wanted: ChartRequest, fmt: str, *, site: str, today: date) -> bytes:
-    """The picture as image bytes: RendererUnavailable or RenderTimeout if it cannot be drawn."""
+    """The picture as image bytes: RendererUnavailable or RenderTimeout if it cannot be drawn
+    now, FilterError naming the width if it cannot be drawn at the size asked for."""
     drawn = picture(wanted, site=site, today=today)
-    return images.render(drawn, fmt, wanted.width, wanted.height, wanted.scale)
+    try:
+        return images.render(drawn, fmt, wanted.width, wanted.height, wanted.scale)
+    except images.FigureError as error:
+        raise FilterError(
+            "width",
+            f"the chart cannot be drawn at {wanted.width} x {wanted.height} pixels "
+            f"(plotly.js: {error}); give a larger width or height",
+        ) from None
 
 
 # Each picture drawn costs a browser render; cached ones and refusals are not counted.
@@ -292,6 +300,8 @@ def chart_image(request: HttpRequest, chart: str, fmt: str) -> HttpResponse:
         return _too_many(wait)
     try:
         body = render(wanted, fmt, site=site, today=today)
+    except FilterError as error:
+        return _bad_request(error)
     except (images.RendererUnavailable, images.RenderTimeout) as error:
         return _unavailable(str(error))
     response = HttpResponse(body, content_type=images.FORMATS[fmt])

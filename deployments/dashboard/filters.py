@@ -101,7 +101,8 @@ def _codes(
     codes = []
     for value in params.values(name):
         code = normalize(value)
-        if not check(code):
+        # ASCII only: "ß".upper() is "SS" (South Sudan), a code the reader never gave.
+        if not value.isascii() or not check(code):
             raise FilterError(name, f"{_shown(value)} is not {what}")
         codes.append(code)
     return tuple(dict.fromkeys(codes))
@@ -170,6 +171,8 @@ def parse_filters(data: Mapping) -> EventFilters:
     q = params.single("q") or ""
     if len(q) > Q_MAX_LENGTH:
         raise FilterError("q", f"the search text is {len(q)} characters; at most {Q_MAX_LENGTH}")
+    if "\x00" in q:  # no text contains it, and PostgreSQL refuses it in a query
+        raise FilterError("q", "the search text contains a NUL character (%00)")
     disputed = (params.single("disputed") or "include").lower()
     if disputed not in DISPUTED_CHOICES:
         raise FilterError(

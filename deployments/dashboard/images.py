@@ -13,7 +13,9 @@ renderer runs kaleido on an event loop of its own:
 - the tab is reused between images and reloaded every RELOAD_EVERY images to bound its memory
   (plotly.js draws each image in a fresh element and purges it);
 - a render that takes longer than RENDER_TIMEOUT is abandoned (RenderTimeout) and its browser
-  killed; the next image starts a fresh one.
+  killed; the next image starts a fresh one;
+- a figure plotly.js cannot draw (at too small a size, say) is a FigureError, and the browser
+  carries on.
 
 `still` and `with_footer` are separate and pure: they turn a page's figure (as a dict) into a
 picture that explains itself once it leaves the site.
@@ -33,6 +35,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from html import escape
 from time import monotonic
 
+from kaleido.errors import KaleidoError
 from kaleido.kaleido import Kaleido
 
 from . import charts
@@ -57,6 +60,10 @@ class RendererUnavailable(RuntimeError):
 
 class RenderTimeout(RuntimeError):
     """A render took longer than RENDER_TIMEOUT and was abandoned."""
+
+
+class FigureError(ValueError):
+    """plotly.js could not draw the figure (at too small a size, say); the browser is fine."""
 
 
 def chromium_path() -> str:
@@ -166,7 +173,8 @@ class Renderer:
         return browser.kaleido.calc_fig(figure, opts=opts)
 
     def render(self, figure: dict, fmt: str, width: int, height: int, scale: float) -> bytes:
-        """The figure as image bytes; RendererUnavailable, RenderTimeout or ValueError."""
+        """The figure as image bytes; RendererUnavailable, RenderTimeout, FigureError (a
+        ValueError) or ValueError."""
         if fmt not in FORMATS:
             raise ValueError(f"{fmt!r} is not one of {', '.join(FORMATS)}")
         opts = {"format": fmt, "width": width, "height": height, "scale": scale}
@@ -196,6 +204,9 @@ class Renderer:
                 raise RenderTimeout(
                     f"A chart image took longer than {self.timeout:g} s and was abandoned."
                 ) from None
+            except KaleidoError as error:
+                # plotly.js refused this figure and said why: the browser is fine, keep it.
+                raise FigureError(str(error)) from None
             except Exception as error:
                 # A crashed or confused browser: the next image starts a fresh one.
                 self._browser = None

@@ -182,9 +182,9 @@ def _levels_over_time(records: list, code: str, as_of: date) -> dict:
 @require_safe
 @cached_by_data_version
 def country(request: HttpRequest, code: str) -> HttpResponse:
-    code = code.upper()
-    if code not in countries:
+    if not code.isascii() or code.upper() not in countries:  # "ß".upper() is "SS"
         raise Http404(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+    code = code.upper()
     try:
         filters = parse_filters(request.GET)
         rows = _rows(request.GET, "contributor")

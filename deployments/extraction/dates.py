@@ -120,7 +120,10 @@ def find_dates(text: str, published: date | None, precision: str = DAY) -> list[
     """
     found = []
     for match in DATE.finditer(text):
-        resolved = _resolve(match, published, precision)
+        try:
+            resolved = _resolve(match, published, precision)
+        except (ValueError, OverflowError):  # off the calendar: "99999 years ago", "January 0000"
+            continue
         if resolved:
             value, precision = resolved
             if precision == MONTH:

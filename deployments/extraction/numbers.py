@@ -47,7 +47,8 @@ QUALIFIERS = {
 _WORD = "|".join([*_UNITS, *_TENS])
 _WORDS = rf"(?:(?:{_WORD})(?:[- ](?:{_WORD}))?(?: (?:hundred|thousand|million)(?: and)?)*"
 _WORDS += rf"(?: (?:{_WORD})(?:[- ](?:{_WORD}))?)?|a dozen|a hundred|a thousand)"
-_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
+# At most a dozen digits: a longer run counts no forces (and would not fit a quantity).
+_DIGITS = r"\d{1,3}(?:,\d{3}){1,3}|\d{1,12}(?:\.\d+)?"
 _QUALIFIER = "|".join(sorted(map(re.escape, QUALIFIERS), key=len, reverse=True))
 FIGURE = re.compile(
     rf"(?<![\w$€£.,-])(?:(?P<qualifier>{_QUALIFIER}) )?"

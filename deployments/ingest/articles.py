@@ -234,6 +234,8 @@ def check_text(text: str) -> None:
         raise EmptyText("empty (only whitespace)")
     if _control_share(_CONTROL_CHARS, text) > CONTROL_SHARE_LIMIT:
         raise BinaryData("binary data (too many control characters), not text")
+    if (nul := text.find("\x00")) != -1:  # UTF-16 can encode one; PostgreSQL cannot store it
+        raise BinaryData(f"binary data (a NUL character at offset {nul}), not text")
 
 
 def title_from_text(text: str, skip: Iterable[tuple[int, int]] = ()) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -100,6 +101,15 @@ def source_fields(read: ArticleFile, text: str, spans: list[Span] | None = None)
     }
 
 
+def _valid_url(url: str) -> bool:
+    """Whether the article's URL field takes `url` as it is ("http://a" is no address)."""
+    try:
+        Article._meta.get_field("url").clean(url, None)
+    except ValidationError:
+        return False
+    return True
+
+
 def _create(read: ArticleFile, text: str, sha256: str, filename: str) -> Article:
     article = Article(sha256=sha256, body=text, filename=filename)
     prepare_new(article, read)
@@ -140,7 +150,11 @@ def prepare_new(article: Article, read: ArticleFile) -> None:
         else:
             notes.append("Publication date: not found in the text; set it by hand.")
     if not article.url and found.url is not None:
-        article.url = str(found.url.value)[:1000]
+        url = str(found.url.value)
+        if _valid_url(url):
+            article.url = url
+        else:
+            notes.append(f"Address: {url[:200]!r} is not a valid URL; set it by hand.")
     if read.encoding.replace("_", "-").lower() != "utf-8":
         notes.append(f"The file was {read.encoding}, converted to UTF-8.")
     others = Article.objects.exclude(body="").exclude(pk=article.pk).values_list("pk", "body")

@@ -101,7 +101,7 @@ _MONTHS |= {name.lower(): number for number, name in enumerate(calendar.month_ab
 _MONTHS["sept"] = 9
 _M = (
     r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+    r"|Sep(?:tember|t)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _Y = r"(?P<year>(?:19|20)\d\d)"
 _D = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -292,7 +292,10 @@ def _page_date(page: dict) -> Guess | None:
     if isinstance(value, date):
         return Guess(value, "day", "date in the page")
     if found := re.match(r"(\d{4})-(\d\d)-(\d\d)", str(value or "")):
-        return Guess(date(*map(int, found.groups())), "day", "date in the page")
+        try:
+            return Guess(date(*map(int, found.groups())), "day", "date in the page")
+        except ValueError:  # "2024-13-45" is no day: no guess rather than a wrong one
+            return None
     return None
 
 

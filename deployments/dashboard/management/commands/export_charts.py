@@ -110,6 +110,8 @@ class Command(BaseCommand):
                     raise CommandError(str(error)) from None
                 except images.RenderTimeout as error:
                     failed.append(f"{name}: {error}")
+                except FilterError as error:  # too small to draw
+                    failed.append(f"{name}: --{error.param}: {error.message}")
                 else:
                     _write(out / name, body)
                     written.append(name)
