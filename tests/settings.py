@@ -24,3 +24,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # The image rate limit counts per client address, and every test client is 127.0.0.1: its own
 # tests turn it on.
 IMAGE_RENDERS_PER_MINUTE = 0
+
+# pytest-django's live server serves static files through the finders only when it finds
+# "django.contrib.staticfiles" by that name in INSTALLED_APPS; under the project's own config
+# of it, it serves STATIC_ROOT, where collectstatic keeps hashed names only, and the browser
+# tests' pages load no CSS or script. The config only narrows what collectstatic collects.
+INSTALLED_APPS = [
+    "django.contrib.staticfiles" if app == "deployments.dashboard.apps.StaticFilesConfig" else app
+    for app in INSTALLED_APPS  # noqa: F405
+]
