@@ -121,7 +121,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Kept open across requests like any other database: a new SQLite connection reads the whole
+    # schema again, which cost more than serving a cached page.
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
