@@ -6,7 +6,9 @@ GUNICORN_THREADS (4 per worker), GUNICORN_TIMEOUT (60 s).
 
 Threads let a worker serve pages while one of its threads waits on a chart image (each worker
 process draws one image at a time, in its own headless Chromium started on first use).
-Workers are recycled after about 2,000 requests, which also gives a renderer a fresh browser.
+Workers are not recycled after N requests: each keeps its page cache in memory (unless
+REDIS_URL is set), and a fresh worker would compute every page again, and start a browser,
+in the middle of the traffic (under wrk that cost p99s of 9 s and dropped connections).
 The app is not preloaded: each worker imports Django itself, so no browser or database
 connection is shared across a fork.
 """
@@ -22,8 +24,6 @@ threads = int(os.environ.get("GUNICORN_THREADS", 4))
 # An image may wait for a browser to start (15 s) and then render (20 s): see images.py.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 30
-max_requests = 2000
-max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 # Proxy headers (X-Forwarded-Proto, ...) are believed only from these addresses.
