@@ -80,7 +80,7 @@ class TestFailedLogins:
         response = _login(client, "eddie", EDITOR_PASSWORD)
         assert response.status_code == 429
         text = response.content.decode()
-        assert "Too many failed logins" in text
+        assert "Too many failed logins" in text and "Deployment timelines: editors" in text
         assert "5 logins in a row failed for “eddie”" in text
         assert "0:15:00" in text
         assert "_auth_user_id" not in client.session
