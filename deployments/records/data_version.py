@@ -13,6 +13,9 @@ SQLite rebuilds a table to alter it, dropping its triggers: a migration that alt
 these tables must call `drop` before and `create` after, as for records/triggers.py.
 """
 
+from .triggers import execute
+
+WHAT = "data version triggers"
 TABLE = "records_dataversion"
 TABLES = ("records_outlet", "records_article", "records_event", "records_citation")
 
@@ -59,14 +62,6 @@ POSTGRESQL_REVERSE = [
 ]
 
 
-def _execute(schema_editor, statements_by_vendor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor not in statements_by_vendor:
-        raise NotImplementedError(f"No data version triggers for {vendor}")
-    for statement in statements_by_vendor[vendor]:
-        schema_editor.execute(statement)
-
-
 def create_table(apps, schema_editor) -> None:
     fresh = FRESH[schema_editor.connection.vendor]
     schema_editor.execute(f"CREATE TABLE {TABLE} (id integer PRIMARY KEY, token text NOT NULL)")
@@ -78,11 +73,11 @@ def drop_table(apps, schema_editor) -> None:
 
 
 def create(apps, schema_editor) -> None:
-    _execute(schema_editor, {"sqlite": SQLITE, "postgresql": POSTGRESQL})
+    execute(schema_editor, {"sqlite": SQLITE, "postgresql": POSTGRESQL}, WHAT)
 
 
 def drop(apps, schema_editor) -> None:
-    _execute(schema_editor, {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE})
+    execute(schema_editor, {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE}, WHAT)
 
 
 def current(connection) -> str:

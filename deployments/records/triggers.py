@@ -85,17 +85,18 @@ POSTGRESQL_REVERSE = [
 ]
 
 
-def _execute(schema_editor, statements_by_vendor) -> None:
+def execute(schema_editor, statements_by_vendor, what: str = "integrity triggers") -> None:
+    """Run the statements for this database's vendor (also used by data_version.py)."""
     vendor = schema_editor.connection.vendor
     if vendor not in statements_by_vendor:
-        raise NotImplementedError(f"No integrity triggers for {vendor}")
+        raise NotImplementedError(f"No {what} for {vendor}")
     for statement in statements_by_vendor[vendor]:
         schema_editor.execute(statement)
 
 
 def create(apps, schema_editor) -> None:
-    _execute(schema_editor, {"sqlite": SQLITE, "postgresql": POSTGRESQL})
+    execute(schema_editor, {"sqlite": SQLITE, "postgresql": POSTGRESQL})
 
 
 def drop(apps, schema_editor) -> None:
-    _execute(schema_editor, {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE})
+    execute(schema_editor, {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE})
