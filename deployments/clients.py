@@ -44,9 +44,12 @@ class Throttle:
     scope: str
     limit_setting: str
 
+    def limit(self) -> int:
+        return getattr(settings, self.limit_setting)
+
     def wait(self, request) -> int:
         """0 if this request may go ahead (and count it), else seconds until it may."""
-        limit = getattr(settings, self.limit_setting)
+        limit = self.limit()
         if limit <= 0:
             return 0
         now = time.time()

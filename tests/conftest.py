@@ -1,6 +1,7 @@
 """Browser tests drive Debian's Chromium (never a downloaded browser) through Playwright."""
 
 import os
+import socket
 
 import pytest
 
@@ -31,6 +32,13 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 EDITOR_PASSWORD = "a-long-test-pass-123"
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on, for a server a test starts (gunicorn, Redis)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def editors_group():

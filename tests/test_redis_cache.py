@@ -5,7 +5,6 @@ away costs speed, never an error."""
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 
@@ -17,15 +16,10 @@ from django.test import RequestFactory
 from deployments.clients import Throttle
 from deployments.settings import cache_settings
 
+from .conftest import free_port
 from .factories import make_event
 
 pytestmark = pytest.mark.django_db
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -33,7 +27,7 @@ def redis_url(tmp_path):
     server_path = shutil.which("redis-server")
     if server_path is None:
         pytest.fail("redis-server is not installed: apt-get install redis-server")
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(  # noqa: S603 (Debian's redis-server, on a free port)
         [
             server_path,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from .conftest import free_port
 from .factories import make_event
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,12 +35,6 @@ def _database_url() -> str:
     user = quote(db["USER"] or "", safe="")
     password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
     return f"postgres://{user}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +56,7 @@ def gunicorn(django_db_setup, django_db_blocker, static_root, tmp_path_factory):
     """The base URL of gunicorn serving the test database with two workers."""
     with django_db_blocker.unblock():
         database_url = _database_url()
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "deployments.settings",

@@ -40,15 +40,14 @@ def cached_by_data_version(view=None, *, cache: str = "pages"):
     """Cache a GET view's 200 and 400 answers until the data changes, in the named cache."""
     if view is None:
         return partial(cached_by_data_version, cache=cache)
-    kept_in = cache
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
             return view(request, *args, **kwargs)
         key = _key(request, data_version())
-        cache = caches[kept_in]
-        kept = cache.get(key)
+        store = caches[cache]
+        kept = store.get(key)
         if kept is not None:
             status, headers, body = kept
             response = HttpResponse(body, status=status)
@@ -59,9 +58,9 @@ def cached_by_data_version(view=None, *, cache: str = "pages"):
         response = view(request, *args, **kwargs)
         if response.status_code in (200, 400) and not response.streaming:
             body = response.content
-            if len(body) <= MAX_CACHED_BYTES[kept_in]:
+            if len(body) <= MAX_CACHED_BYTES[cache]:
                 headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
-                cache.set(key, (response.status_code, headers, body), settings.PAGE_CACHE_SECONDS)
+                store.set(key, (response.status_code, headers, body), settings.PAGE_CACHE_SECONDS)
         response["X-Cache"] = "miss"
         return response
 

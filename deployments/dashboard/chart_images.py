@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import wraps
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -237,7 +236,7 @@ RENDERS = Throttle("chart-images", "IMAGE_RENDERS_PER_MINUTE")
 def _too_many(wait: int) -> HttpResponse:
     response = HttpResponse(
         f"Too many chart images drawn for your address: at most "
-        f"{settings.IMAGE_RENDERS_PER_MINUTE} a minute. Try again in {wait} seconds.\n",
+        f"{RENDERS.limit()} a minute. Try again in {wait} seconds.\n",
         status=429,
         content_type="text/plain; charset=utf-8",
     )
