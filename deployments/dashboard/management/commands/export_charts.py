@@ -100,7 +100,10 @@ class Command(BaseCommand):
         today = timezone.localdate()
         started, written, failed = monotonic(), [], []
         # The bar goes to the raw stream: OutputWrapper ends every write with a newline.
-        with tqdm(total=len(jobs), unit="file", file=self.stderr._out, leave=False) as bar:
+        # Every file redraws it (mininterval=0): a file drawn within tqdm's default 0.1 s
+        # of the last redraw would otherwise never show as counted.
+        bar = tqdm(total=len(jobs), unit="file", file=self.stderr._out, leave=False, mininterval=0)
+        with bar:
             for request, fmt in jobs:
                 name = file_name(request, fmt, today)
                 bar.set_description(name)
