@@ -66,6 +66,21 @@ class TestEventConstraints:
         event.full_clean()
         assert event.date == date(2022, 2, 1)
 
+    def test_python_validation_checks_the_precision_constraint_on_both_databases(self, caplog):
+        event = make_event(date=date(2022, 2, 9))
+        event.date_precision = "month"  # set without clean(), which would truncate the date
+        with pytest.raises(ValidationError) as error:
+            event.validate_constraints()
+        assert "must be the 1st" in str(error.value)
+        assert "database error" not in caplog.text
+
+    @pytest.mark.parametrize("precision", ["day", "month", "year"])
+    def test_an_undated_article_validates_without_a_database_error(self, precision, caplog):
+        # PostgreSQL cannot type EXTRACT(DAY FROM NULL); Django would log it and let it pass.
+        article = make_article("Body.", published=None, published_precision=precision)
+        article.full_clean()
+        assert "database error" not in caplog.text
+
     def test_clean_rejects_an_unknown_contributor_with_a_message(self):
         event = Event(date=date(2022, 2, 9), contributor="ZZ", kind="presence", summary="x")
         with pytest.raises(ValidationError) as error:
