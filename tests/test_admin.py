@@ -228,6 +228,15 @@ class TestEventCitations:
         assert citation.quote == QUOTE
         assert citation.event.summary == "About 500 US troops in Lithuania"
 
+    def test_whatever_is_posted_as_the_hidden_span_is_replaced_by_the_located_one(
+        self, client, article
+    ):
+        fields = citation_fields(article=article.pk, quote=QUOTE, start="junk", end="-5")
+        response = client.post(url("event_add"), event_form(**fields))
+        assert response.status_code == 302, errors_of(response)
+        citation = Citation.objects.get()
+        assert (citation.start, citation.end) == (BODY.index(QUOTE), BODY.index(QUOTE) + len(QUOTE))
+
     def test_an_absent_quote_is_refused_with_the_article_named(self, client, article):
         response = client.post(
             url("event_add"),

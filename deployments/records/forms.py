@@ -43,7 +43,7 @@ class CitationForm(forms.ModelForm):
     """The editor pastes a quote; the form finds it in the article body and stores its span.
 
     `start` and `end` ride along as hidden fields only so that Django's unique checks see them;
-    whatever is posted in them is replaced by the located span.
+    they are disabled, so whatever is posted in them is ignored for the located span.
     """
 
     quote = forms.CharField(
@@ -67,6 +67,7 @@ class CitationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("start", "end"):
             self.fields[name].required = False
+            self.fields[name].disabled = True
         if self.instance.pk:
             self.initial["quote"] = self.instance.quote
 
