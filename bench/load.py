@@ -152,10 +152,12 @@ def milliseconds(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
-def wrk(url: str, duration: int, connections: int, threads: int) -> dict:
+def wrk(url: str, duration: int, connections: int, threads: int, gzip: bool = False) -> dict:
+    headers = ["-H", "Accept-Encoding: gzip"] if gzip else []
     done = subprocess.run(
         [
             "wrk",
+            *headers,
             f"-t{threads}",
             f"-c{connections}",
             f"-d{duration}s",

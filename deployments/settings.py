@@ -204,17 +204,18 @@ def cache_settings(redis_url: str) -> dict:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },
-        # Whole reader responses, up to 2 MB each: a budget of their own.
+        # Whole reader responses, up to 2 MB each: a budget of their own. A text response
+        # takes two entries, as it is and gzipped (caching.py).
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": 200},
+            "OPTIONS": {"MAX_ENTRIES": 400},
         },
-        # Whole-data exports (CSV, JSON), up to 32 MB each: only a few.
+        # Whole-data exports (CSV, JSON), up to 32 MB each: only ten, in twenty entries.
         "exports": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "exports",
-            "OPTIONS": {"MAX_ENTRIES": 10},
+            "OPTIONS": {"MAX_ENTRIES": 20},
         },
     }
 

@@ -1,6 +1,8 @@
 """Reader pages are cached by URL and data version: served again without the work, and never
 stale after any edit to what readers see."""
 
+import gzip
+
 import pytest
 from django.core.cache import caches
 from django.db import connection, transaction
@@ -42,6 +44,43 @@ def test_a_repeated_request_is_served_from_the_cache_in_one_query(
     assert second["X-Cache"] == "hit"
     assert second.content == first.content
     assert second["Content-Type"] == first["Content-Type"]
+
+
+BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+
+
+# /totals.csv is one line here: too short to be worth compressing.
+@pytest.mark.parametrize("url", [url for url in URLS if url != "/totals.csv"])
+def test_clients_that_accept_gzip_get_the_same_answer_gzipped_miss_or_hit(client, event, url):
+    first = client.get(url, headers=BROWSER)
+    plain = client.get(url)  # kept with the gzipped copy when first computed
+    assert not plain.has_header("Content-Encoding")
+    again = client.get(url, headers=BROWSER)
+    for response, state in ((first, "miss"), (again, "hit")):
+        assert response["X-Cache"] == state
+        assert response["Content-Encoding"] == "gzip"
+        assert gzip.decompress(response.content) == plain.content
+        assert len(response.content) < len(plain.content)
+        assert "Accept-Encoding" in response["Vary"]
+        for header in ("Content-Type", "Content-Disposition"):
+            assert response.get(header) == plain.get(header)
+
+
+def test_clients_that_do_not_accept_gzip_get_the_plain_answer_from_the_same_cache(client, event):
+    client.get("/events.csv", headers=BROWSER)
+    for accept in ({}, {"Accept-Encoding": "identity"}, {"Accept-Encoding": "br"}):
+        response = client.get("/events.csv", headers=accept)
+        assert response["X-Cache"] == "hit"
+        assert not response.has_header("Content-Encoding")
+        assert response.content.startswith(b"id,")
+        assert "Accept-Encoding" in response["Vary"]
+
+
+def test_short_answers_are_not_gzipped(client, event):
+    for state in ("miss", "hit"):
+        response = client.get("/totals.csv", headers=BROWSER)
+        assert len(response.content) < 200 and response["X-Cache"] == state
+        assert not response.has_header("Content-Encoding")
 
 
 def test_htmx_and_full_pages_are_cached_apart(client, event):
@@ -103,7 +142,8 @@ def test_big_exports_are_kept_apart_from_pages_and_huge_ones_not_at_all(client, 
     assert client.get("/")["X-Cache"] == "miss"
     client.get("/events.csv")
     assert client.get("/events.csv")["X-Cache"] == "hit"
-    assert len(caches["exports"]._cache) == 1 and len(caches["pages"]._cache) == 0
+    # The CSV as it is, and gzipped.
+    assert len(caches["exports"]._cache) == 2 and len(caches["pages"]._cache) == 0
     monkeypatch.setitem(caching.MAX_CACHED_BYTES, "exports", csv_size - 1)
     caches["exports"].clear()
     client.get("/events.csv")

@@ -7,6 +7,7 @@ their own.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import re
 import struct
 import threading
@@ -215,6 +216,24 @@ class TestChartImages:
         assert again["Cache-Control"] == "public, max-age=300"
         revalidated = client.get(
             url("timeline", "svg", "host=EE"), headers={"If-None-Match": first["ETag"]}
+        )
+        assert revalidated.status_code == 304
+
+
+    def test_svgs_are_gzipped_for_clients_that_accept_it_and_pngs_are_not(
+        self, client, events, settings
+    ):
+        settings.PAGE_CACHE_SECONDS = 60
+        browser = {"Accept-Encoding": "gzip, deflate, br"}
+        png = client.get(url("timeline", "png", "host=EE"), headers=browser)
+        assert png.content.startswith(b"\x89PNG") and not png.has_header("Content-Encoding")
+        zipped = client.get(url("timeline", "svg", "host=EE"), headers=browser)
+        plain = client.get(url("timeline", "svg", "host=EE"))
+        assert zipped["Content-Encoding"] == "gzip"
+        assert gzip.decompress(zipped.content) == plain.content
+        assert zipped["ETag"] != plain["ETag"], "an ETag names one encoding of the image"
+        revalidated = client.get(
+            url("timeline", "svg", "host=EE"), headers={**browser, "If-None-Match": zipped["ETag"]}
         )
         assert revalidated.status_code == 304
 

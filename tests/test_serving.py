@@ -7,6 +7,7 @@ checkout without them collects them here first.
 
 from __future__ import annotations
 
+import gzip
 import os
 import signal
 import subprocess
@@ -117,6 +118,16 @@ def test_pages_are_served_by_gunicorn_with_the_production_headers(gunicorn):
     assert "script-src 'self' 'nonce-" in headers["Content-Security-Policy"]
     assert headers["X-Frame-Options"] == "DENY"
     assert b"About 500 US troops" in body
+
+
+def test_pages_are_sent_gzipped_with_their_length_to_clients_that_accept_it(gunicorn):
+    make_event(summary="About 500 US troops")
+    for _ in range(3):  # computed, then from the cache, in whichever worker answers
+        status, headers, body = _get(gunicorn + "/", **{"Accept-Encoding": "gzip, br"})
+        assert status == 200
+        assert headers["Content-Encoding"] == "gzip"
+        assert int(headers["Content-Length"]) == len(body)
+        assert b"About 500 US troops" in gzip.decompress(body)
 
 
 def test_hashed_static_files_are_compressed_and_cached_for_a_year_or_more(gunicorn, static_root):
