@@ -9,9 +9,13 @@ DATABASE_URL names (bin/with-postgres starts a throwaway one). gunicorn runs wit
 production settings and deployments/gunicorn.py (workers, threads), plus one bare view that
 returns a constant (bench/urls.py): the ceiling for Django on this machine, measured in the
 same run. Each URL is first requested until every worker serves it from its cache, then wrk
-runs for --duration seconds at --connections connections. Prints requests per second,
-p50/p99 latency, non-2xx responses and socket errors, and each URL's throughput as a fraction
-of the bare view's. Needs wrk (apt-get install wrk). Nothing here runs in the test suite.
+runs for --duration seconds at --connections connections, twice: asking as browsers do
+(Accept-Encoding: gzip, so text comes gzipped) and asking plainly, as wrk, curl and scripts do
+by default. Prints requests per second, p50/p99 latency, non-2xx responses and socket errors,
+and each URL's throughput as a fraction of the bare view's. The last two rows are the bare
+view returning a constant as long as events.csv, gzipped and plain: the ceilings for bodies
+that size.
+Needs wrk (apt-get install wrk). Nothing here runs in the test suite.
 """
 
 from __future__ import annotations
@@ -117,27 +121,31 @@ def stop(server: subprocess.Popen) -> None:
             return
 
 
-def get(url: str) -> tuple[int, str, int]:
+GZIP = {"Accept-Encoding": "gzip"}
+
+
+def get(url: str, headers: dict | None = None) -> tuple[int, str, int]:
+    request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(url, timeout=300) as response:
+        with urllib.request.urlopen(request, timeout=300) as response:
             return response.status, response.headers.get("X-Cache", ""), len(response.read())
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get("X-Cache", ""), len(error.read())
 
 
-def warm(url: str, workers: int) -> int:
+def warm(url: str, workers: int, headers: dict | None = None) -> int:
     """Request the URL, as many at once as there are workers, until every answer is a cache
     hit three rounds running (so each worker has it). Returns the response size."""
     hits_in_a_row = 0
     with ThreadPoolExecutor(workers * 2) as pool:
         for _ in range(60):
-            answers = list(pool.map(get, [url] * workers * 2))
+            answers = list(pool.map(lambda url: get(url, headers), [url] * workers * 2))
             # 503: a worker's browser was busy or still starting (images); ask again.
             bad = [status for status, _, _ in answers if status not in (200, 503)]
             if bad:
                 raise SystemExit(f"{url} answered {bad[0]} while warming up")
             served = all(status == 200 for status, _, _ in answers)
-            cached = all(c == "hit" for _, c, _ in answers) or url.endswith("/constant/")
+            cached = all(c == "hit" for _, c, _ in answers) or "/bench/" in url
             if served and cached:
                 hits_in_a_row += 1
                 if hits_in_a_row == 3:
@@ -152,12 +160,11 @@ def milliseconds(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
-def wrk(url: str, duration: int, connections: int, threads: int, gzip: bool = False) -> dict:
-    headers = ["-H", "Accept-Encoding: gzip"] if gzip else []
+def wrk(url: str, duration: int, connections: int, threads: int, headers: dict) -> dict:
     done = subprocess.run(
         [
             "wrk",
-            *headers,
+            *[arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")],
             f"-t{threads}",
             f"-c{connections}",
             f"-d{duration}s",
@@ -211,23 +218,32 @@ def main() -> None:
             f"connections, {args.duration} s; {os.cpu_count()} CPUs shared by both"
         )
         results = []
-        for path, label in URLS:
-            size = warm(base + path, config.workers)
-            results.append(
-                (path, label, size, wrk(base + path, args.duration, args.connections, args.threads))
-            )
+        for headers, asked in ((GZIP, "gzip"), ({}, "plain")):
+            for path, label in URLS:
+                size = warm(base + path, config.workers, headers)
+                measured = wrk(base + path, args.duration, args.connections, args.threads, headers)
+                results.append((path, label, asked, size, measured))
+        for asked in ("gzip", "plain"):
+            size = next(r[3] for r in results if r[0] == "/events.csv" and r[2] == asked)
+            path = f"/bench/constant/?bytes={size}"
+            measured = wrk(base + path, args.duration, args.connections, args.threads, {})
+            label = f"bare view, body as long as the {asked} events.csv"
+            results.append((path, label, asked, size, measured))
     finally:
         stop(server)
 
-    ceiling = results[0][3]["rps"]
     print()
-    print("| URL | what | size | req/s | p50 | p99 | non-2xx | socket errors | of bare view |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
-    for path, label, size, r in results:
+    print(
+        "| URL | what | asked | size sent | req/s | p50 | p99 | non-2xx | socket errors "
+        "| of bare view |"
+    )
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    ceilings = {asked: r["rps"] for path, _, asked, _, r in results if path == URLS[0][0]}
+    for path, label, asked, size, r in results:
         print(
-            f"| `{path}` | {label} | {size / 1024:,.0f} KB | {r['rps']:,.0f} | "
+            f"| `{path}` | {label} | {asked} | {size / 1024:,.0f} KB | {r['rps']:,.0f} | "
             f"{r['p50']:.1f} ms | {r['p99']:.1f} ms | {r['non_2xx']} | {r['socket_errors']} | "
-            f"{r['rps'] / ceiling:.2f} |"
+            f"{r['rps'] / ceilings[asked]:.2f} |"
         )
 
 

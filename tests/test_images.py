@@ -219,7 +219,6 @@ class TestChartImages:
         )
         assert revalidated.status_code == 304
 
-
     def test_svgs_are_gzipped_for_clients_that_accept_it_and_pngs_are_not(
         self, client, events, settings
     ):

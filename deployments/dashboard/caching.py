@@ -7,21 +7,21 @@ requests, so those are part of the key too.
 
 Text answers (pages, CSV, JSON, SVG) are also kept gzipped, compressed once when first
 computed, and the gzipped copy is what clients that accept gzip (every browser) are sent:
-an 11 MB events.csv goes out as about 1 MB. Cached answers are the same for every user, so
-they hold no secret for a compression attack (BREACH) to guess.
+a 100,000-event events.csv goes out as 2.1 MB instead of 11 MB. Cached answers are the same
+for every user, so they hold no secret for a compression attack (BREACH) to guess.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from functools import partial, wraps
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
-from django.utils.regex_helper import _lazy_re_compile
 from django.utils.translation import get_language
 
 from deployments.records.models import data_version
@@ -32,7 +32,7 @@ MAX_CACHED_BYTES = {"pages": 2 * 1024 * 1024, "exports": 32 * 1024 * 1024}
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Vary")
 COMPRESSED_TYPES = ("text/", "application/json", "image/svg+xml")
 # The same test as Django's GZipMiddleware.
-ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def _key(request, version: str) -> str:
