@@ -188,7 +188,9 @@ class TestChartImages:
         monkeypatch.setattr(images, "_renderer", Renderer())
         started = time.monotonic()
         response = client.get(url("timeline", "png"))
-        assert time.monotonic() - started < 2
+        # Bounds here and below are far under what a hang would take (the 15 s start timeout,
+        # a 30 s stuck render), with room for a loaded CI machine.
+        assert time.monotonic() - started < 5
         assert response.status_code == 503
         assert response["Retry-After"] == "30"
         assert "/nonexistent/chromium" in response.content.decode()
@@ -200,7 +202,7 @@ class TestChartImages:
         monkeypatch.setattr(images, "_renderer", Renderer(start_timeout=1.5))
         started = time.monotonic()
         response = client.get(url("timeline", "png"))
-        assert time.monotonic() - started < 2.5
+        assert time.monotonic() - started < 7
         assert response.status_code == 503
         assert response["Retry-After"] == "30"
         assert "did not start within 1.5 s" in response.content.decode()
@@ -317,7 +319,7 @@ def test_a_stuck_render_is_abandoned_and_the_next_gets_a_fresh_browser(monkeypat
         started = time.monotonic()
         with pytest.raises(RenderTimeout, match="longer than 2 s"):
             renderer.render(bar(1), "png", 400, 300, 1)
-        assert time.monotonic() - started < 2.5
+        assert time.monotonic() - started < 10
         monkeypatch.undo()
         assert renderer.render(bar(1), "png", 400, 300, 1) == first
     finally:
@@ -346,7 +348,7 @@ def test_a_browser_that_never_starts_is_killed_not_left_behind(tmp_path):
     started = time.monotonic()
     with pytest.raises(RendererUnavailable, match="did not start within 1 s"):
         Renderer(browser=str(browser), start_timeout=1).render(bar(1), "png", 400, 300, 1)
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 7
     assert processes_running(browser) == []
 
 
