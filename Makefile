@@ -27,14 +27,9 @@ help:
 	@echo "make editor NAME=alice   create an editor login (asks for a password)"
 	@echo "make test    lint and run the whole test suite on SQLite and on PostgreSQL"
 
-# The first Python >= 3.12 that actually runs: PATH first, then pyenv's version folders.
+# The first Python >= 3.12 that runs and can make a venv (bin/find-python says where it looks).
 $(VENV)/bin/python:
-	@py=""; for c in python3.13 python3.12 \
-	    $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null) python3; do \
-	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
-	    py=$$(command -v "$$c"); break; fi; \
-	done; \
-	if [ -z "$$py" ]; then echo "error: no Python >= 3.12 found (tried python3.13, python3.12, pyenv versions, python3)" >&2; exit 1; fi; \
+	@py=$$(bin/find-python) || { echo "error: no Python >= 3.12 with venv found (tried python3.13, python3.12, pyenv versions, python3)" >&2; exit 1; }; \
 	echo "Using $$py ($$($$py --version))"; \
 	"$$py" -m venv $(VENV)
 
