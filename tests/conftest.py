@@ -4,12 +4,12 @@ import os
 import socket
 
 import pytest
-from hypothesis import settings
+from hypothesis import settings as hypothesis_settings
 
 # Property tests check results, not speed: a loaded CI machine must not fail them on
 # hypothesis's 200 ms deadline.
-settings.register_profile("no-deadline", deadline=None)
-settings.load_profile("no-deadline")
+hypothesis_settings.register_profile("no-deadline", deadline=None)
+hypothesis_settings.load_profile("no-deadline")
 
 # Django's live_server runs beside Playwright's sync API, which holds an event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
