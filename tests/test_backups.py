@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from io import StringIO
 from pathlib import Path
 
@@ -349,6 +349,22 @@ def test_a_small_backup_by_hand_restores(tmp_path):
     call_command("restore", str(write(tmp_path / "ok.json.gz", rows(), gzipped=True)), verbosity=0)
     assert Citation.objects.get().quote == BODY[:10]
     assert Event.objects.get().pk == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_keeps_every_time_to_the_microsecond(tmp_path):
+    call_command("restore", str(write(tmp_path / "ok.json", rows())), verbosity=0)
+    # Under a millisecond, and over one: Django's own JSON would write both to the millisecond.
+    stamps = [
+        datetime(2022, 2, 9, 13, 47, 55, 123, UTC),
+        datetime(2022, 2, 9, 13, 47, 55, 987654, UTC),
+    ]
+    Event.objects.update(updated_at=stamps[0], created_at=stamps[1])
+    call_command("backup", str(tmp_path / "backup.json.gz"), stdout=StringIO())
+    fresh_database()
+    call_command("restore", str(tmp_path / "backup.json.gz"), stdout=StringIO())
+    event = Event.objects.get()
+    assert [event.updated_at, event.created_at] == stamps
 
 
 @pytest.mark.django_db

@@ -16,6 +16,9 @@ What makes a restore faithful, and why this is not a bare `dumpdata --natural-pr
   content type), so they match the rows already there instead of clashing with them.
 - Sign-ins (sessions) and failed-login counters (django-axes) are left out: they are short-lived
   and start empty after a restore.
+- Times keep their microseconds. Django's JSON encoder cuts them to milliseconds, so a restore
+  would change every timestamp by up to a millisecond and could tie history entries that were
+  made within one.
 - A restore goes into a migrated database that holds no data yet, in one transaction: a bad or
   incomplete file restores nothing. Rows are saved raw, as `loaddata` does: no `save()` method,
   history entry or timestamp is added, so `Event.version`, `updated_at` and the history come
@@ -24,6 +27,7 @@ What makes a restore faithful, and why this is not a bare `dumpdata --natural-pr
 
 from __future__ import annotations
 
+import datetime
 import gzip
 import io
 import json
@@ -40,6 +44,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 from django.db.migrations.executor import MigrationExecutor
@@ -83,6 +88,16 @@ def _refers_by_natural_key(model: type[models.Model]) -> bool:
     """Whether the model points at rows that are written by natural key."""
     relations = [*model._meta.local_fields, *model._meta.local_many_to_many]
     return any(field.is_relation and field.related_model in NATURAL_ORDER for field in relations)
+
+
+class _Encoder(DjangoJSONEncoder):
+    """Django's JSON encoder, but times keep whole microseconds (its deserializer reads them)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime) and o.microsecond:
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
 
 
 class _Serializer(JSONSerializer):
@@ -143,7 +158,7 @@ def write_backup(path: Path | str, *, using: str = DEFAULT_DB_ALIAS) -> Counter:
                 io.TextIOWrapper(zipped, encoding="utf-8") as text,
                 _snapshot(using),
             ):
-                _Serializer().serialize(_rows(using, counts), stream=text, indent=1)
+                _Serializer().serialize(_rows(using, counts), stream=text, indent=1, cls=_Encoder)
             raw.flush()
             os.fsync(raw.fileno())
         os.replace(partial, path)
