@@ -116,4 +116,19 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
         text=True,
     )
     assert done.returncode != 0
-    assert "DJANGO_SECRET_KEY" in done.stderr
+    assert done.stderr == (
+        "manage.py: Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=true for local development).\n"
+    ), "one line naming the variable, no traceback"
+
+
+def test_a_bad_setting_in_the_environment_is_named_without_a_traceback():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "deployments.settings", "DJANGO_DEBUG": "maybe"}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert done.stderr == "manage.py: DJANGO_DEBUG must be true or false, not 'maybe'\n"
