@@ -69,6 +69,17 @@ def test_html_pages_may_not_be_framed(client, event):
     assert client.get("/")["X-Frame-Options"] == "DENY"
 
 
+def manage(env: dict, *args: str) -> subprocess.CompletedProcess:
+    """`manage.py ARGS` in a fresh process with exactly this environment."""
+    return subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
 def test_production_settings_pass_check_deploy_and_redirect_to_https(tmp_path):
     env = {
         key: value
@@ -81,13 +92,7 @@ def test_production_settings_pass_check_deploy_and_redirect_to_https(tmp_path):
         DJANGO_ALLOWED_HOSTS="dashboard.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
-    check = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    check = manage(env, "check", "--deploy", "--fail-level", "WARNING")
     assert check.returncode == 0, check.stdout + check.stderr
     assert "no issues" in check.stdout
     probe = (
@@ -108,13 +113,7 @@ def test_production_settings_pass_check_deploy_and_redirect_to_https(tmp_path):
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     env.update(DJANGO_SETTINGS_MODULE="deployments.settings", DJANGO_ALLOWED_HOSTS="x.org")
-    done = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    done = manage(env, "check")
     assert done.returncode != 0
     assert done.stderr == (
         "manage.py: Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=true for local development).\n"
@@ -123,12 +122,6 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 def test_a_bad_setting_in_the_environment_is_named_without_a_traceback():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "deployments.settings", "DJANGO_DEBUG": "maybe"}
-    done = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    done = manage(env, "check")
     assert done.returncode == 1
     assert done.stderr == "manage.py: DJANGO_DEBUG must be true or false, not 'maybe'\n"
