@@ -33,15 +33,13 @@ def errors(page: Page):
     return seen
 
 
+# The event ids drawn in a chart, read from Plotly's own data (none before it is drawn).
+CHART_IDS = """(selector) => (document.querySelector(selector).data || [])
+                 .flatMap((trace) => trace.customdata || []).filter(Number.isInteger)"""
+
+
 def chart_ids(page: Page, selector: str) -> set:
-    """The event ids drawn in a chart, read from Plotly's own data."""
-    return set(
-        page.evaluate(
-            """(selector) => document.querySelector(selector).data
-                 .flatMap((trace) => trace.customdata || []).filter(Number.isInteger)""",
-            selector,
-        )
-    )
+    return set(page.evaluate(CHART_IDS, selector))
 
 
 def layout_is_intact(page: Page, selector: str) -> bool:
@@ -104,9 +102,7 @@ def test_changing_a_filter_updates_the_chart_and_the_url(page: Page, site, error
     expect(page.locator(".results .count")).to_have_text("15 events matching these filters")
     # Polled: the chart is redrawn just after the swap, so one read could still see the old one.
     page.wait_for_function(
-        """() => (document.querySelector('#timeline-chart').data || [])
-                   .flatMap((trace) => trace.customdata || [])
-                   .filter(Number.isInteger).length === 15"""
+        f"(selector) => ({CHART_IDS})(selector).length === 15", arg="#timeline-chart"
     )
     assert len(chart_ids(page, "#timeline-chart")) == 15
     assert layout_is_intact(page, "#timeline-chart"), "Plotly's layout broke after the htmx swap"
